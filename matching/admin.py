@@ -10,10 +10,6 @@ from . import services
 from .admin_views import CommitteeViews
 from .models import AuditEntry, Exclusion, MatchRun, Pairing, Proposal
 
-# The participant side (pair progress, goals, check-ins, problem reports, attendance,
-# calendar feeds) registers its ModelAdmins from its own module.
-from .participants import admin as participants_admin  # noqa: F401
-
 
 def _never(self, request, *args, **kwargs):
     """Rows written only by the committee workflow's services: visible, never edited here."""

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "applications",
     "matching",
     "assessment",
+    "participants",
     "reports",
 ]
 
@@ -196,7 +197,7 @@ DEMO_SEEDERS = [
     "cohorts.demo.seed",
     "applications.demo.seed",
     "matching.demo.seed",
-    "matching.participants.demo.seed",
+    "participants.demo.seed",
     "assessment.demo.seed",
 ]
 
@@ -204,8 +205,8 @@ DEMO_SEEDERS = [
 # run by the beat's plan task and by `manage.py tick`.
 NOTIFICATION_PLANNERS = [
     "applications.planners.plan_deadline_reminders",
-    "matching.participants.planners.plan_orientation_reminders",
-    "matching.participants.planners.plan_goal_sheet_reminders",
+    "participants.planners.plan_orientation_reminders",
+    "participants.planners.plan_goal_sheet_reminders",
     "assessment.services.plan_survey_invitations",
 ]
 

@@ -23,7 +23,8 @@ from django.utils.translation import gettext as _
 
 from applications.models import Application
 from cohorts.models import Cohort, Program
-from matching.models import Attendance, CheckIn, Goal, GoalProgressNote, Pairing
+from matching.models import Pairing
+from participants.models import Attendance, CheckIn, Goal, GoalProgressNote
 
 from .charts import BarChart, Series
 from .datasets import CHUNK_SIZE, Dataset, labels, local_time, scope, yes_no

@@ -2,8 +2,6 @@
 
 pairings.py      the committee's workflow: MatchRun, Proposal, Pairing, Exclusion, MatchingSettings,
                  AuditEntry
-participants.py  what an announced pair does: Goal, GoalProgressNote, CheckIn, ProblemReport,
-                 Attendance, CalendarFeed, PairingProgress
 """
 
 from .pairings import (
@@ -15,29 +13,13 @@ from .pairings import (
     PairingQuerySet,
     Proposal,
 )
-from .participants import (
-    Attendance,
-    CalendarFeed,
-    CheckIn,
-    Goal,
-    GoalProgressNote,
-    PairingProgress,
-    ProblemReport,
-)
 
 __all__ = [
-    "Attendance",
     "AuditEntry",
-    "CalendarFeed",
-    "CheckIn",
     "Exclusion",
-    "Goal",
-    "GoalProgressNote",
     "MatchRun",
     "MatchingSettings",
     "Pairing",
-    "PairingProgress",
     "PairingQuerySet",
-    "ProblemReport",
     "Proposal",
 ]

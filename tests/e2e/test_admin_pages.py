@@ -29,7 +29,7 @@ def test_the_committee_admin_pages_are_accessible(live_server, page, assert_acce
         "/admin/matching/pairing/",
         "/admin/notifications/notification/",
         f"/admin/cohorts/program/{cohort.program_id}/change/",
-        "/admin/matching/pairingprogress/",
+        "/admin/participants/pairingprogress/",
         "/admin/matching/auditentry/",
         "/admin/assessment/survey/",
     ]:

@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from matching.models import CheckIn, Goal
+from participants.models import CheckIn, Goal
 from tests.accounts.factories import PASSWORD
 from tests.cohorts.factories import CohortFactory, MilestoneFactory
 from tests.matching.factories import AnnouncedPairingFactory

@@ -9,15 +9,12 @@ from applications.choices import LibraryType, Role
 from applications.models import Application
 from assessment.models import Answer, Invitation, Response, Survey
 from cohorts.models import AreaOfInterest, Cohort, Program
-from matching.models import Attendance, Goal, Pairing
+from matching.models import Pairing
+from participants.models import Attendance, Goal
 from tests.applications.factories import ApplicationFactory
 from tests.cohorts.factories import AreaOfInterestFactory, CohortFactory
-from tests.matching.factories import (
-    CheckInFactory,
-    GoalFactory,
-    GoalProgressNoteFactory,
-    PairingFactory,
-)
+from tests.matching.factories import PairingFactory
+from tests.participants.factories import CheckInFactory, GoalFactory, GoalProgressNoteFactory
 
 S = Application.Status
 

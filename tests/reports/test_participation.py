@@ -48,7 +48,7 @@ def test_goal_sheets_count_announced_pairs_on_time_late_and_overdue(seeded):
 
 
 def test_a_goal_set_after_the_due_day_is_late(seeded):
-    from matching.models import Goal
+    from participants.models import Goal
 
     first = seeded.pairings["M1-E1"]
     Goal.objects.filter(pairing=first).update(created_at=first.announced_at.replace(year=2099))

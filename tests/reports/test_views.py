@@ -7,7 +7,8 @@ from cohorts.models import CommitteeMembership
 from tests.accounts.factories import UserFactory
 from tests.applications.factories import ApplicationFactory
 from tests.cohorts.factories import CohortFactory, CommitteeMembershipFactory
-from tests.matching.factories import CheckInFactory, GoalFactory, PairingFactory
+from tests.matching.factories import PairingFactory
+from tests.participants.factories import CheckInFactory, GoalFactory
 
 from .factories import seed_report_cohort
 

@@ -14,8 +14,9 @@ from applications.choices import OUTSIDE_US
 from applications.models import Application
 from cohorts.models import AreaOfInterest, Cohort, Milestone, Program, TimelineEntry
 from cohorts.timeline import Phase
+from matching.models import Pairing
 
-from ..models import Attendance, CheckIn, Goal, GoalProgressNote, Pairing, ProblemReport
+from .models import Attendance, CheckIn, Goal, GoalProgressNote, ProblemReport
 
 # Applications whose dates still concern the person (the calendar feed).
 LIVE_APPLICATION_STATUSES = (

@@ -11,17 +11,10 @@ from django.utils.translation import gettext as _
 
 from applications.models import Application
 from cohorts.models import CommitteeMembership, Milestone
+from matching.models import Pairing
 from notifications.services import notification_create
 
-from ..models import (
-    Attendance,
-    CalendarFeed,
-    CheckIn,
-    Goal,
-    GoalProgressNote,
-    Pairing,
-    ProblemReport,
-)
+from .models import Attendance, CalendarFeed, CheckIn, Goal, GoalProgressNote, ProblemReport
 
 GOAL_FIELDS = (
     "title",
@@ -156,7 +149,7 @@ def problem_report_create(*, pairing: Pairing, reported_by, message: str) -> Pro
             key=f"problem-report:{report.pk}:{address.lower()}",
             kind="problem_report",
             to=address,
-            template="matching/emails/problem_report",
+            template="participants/emails/problem_report",
             context=context,
             user=user,
             cohort=pairing.cohort,

@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 
 from applications.models import Application
 from cohorts.models import Cohort
+from matching.models import Pairing
 
-from ..models import Pairing
 from . import selectors
 
 PRODID = "-//Mentoring programs//My mentoring//EN"
@@ -174,7 +174,7 @@ def person_events(user) -> list[CalendarEvent]:
         "cohort__program", "mentor", "mentee"
     ):
         pairings.setdefault(pairing.cohort_id, []).append(pairing)
-    my_mentoring = _absolute(reverse("mentoring:home"))
+    my_mentoring = _absolute(reverse("participants:home"))
     events = []
     for application in selectors.calendar_applications(user):
         cohort = application.cohort

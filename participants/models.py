@@ -1,5 +1,7 @@
 """What a pair does once announced: SMART goals and progress notes, check-ins, problem reports,
-attendance, calendar feeds, and the committee's proxy view of pair progress."""
+attendance, calendar feeds, and the committee's proxy view of pair progress.
+
+These models began in the matching app; their tables keep the names it gave them (db_table)."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -8,8 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application
-
-from .pairings import Pairing
+from matching.models import Pairing
 
 # --- What a pair does once announced: goals, check-ins, problem reports, attendance ----------
 
@@ -64,6 +65,7 @@ class Goal(models.Model):
     PROGRAM_PATH = "pairing__cohort__program"
 
     class Meta:
+        db_table = "matching_goal"
         verbose_name = _("SMART goal")
         verbose_name_plural = _("SMART goals")
         ordering = ["pairing_id", "created_at", "pk"]
@@ -92,6 +94,7 @@ class GoalProgressNote(models.Model):
     PROGRAM_PATH = "goal__pairing__cohort__program"
 
     class Meta:
+        db_table = "matching_goalprogressnote"
         verbose_name = _("progress note")
         verbose_name_plural = _("progress notes")
         ordering = ["goal_id", "-date", "-pk"]
@@ -131,6 +134,7 @@ class CheckIn(models.Model):
     PROGRAM_PATH = "pairing__cohort__program"
 
     class Meta:
+        db_table = "matching_checkin"
         verbose_name = _("check-in")
         verbose_name_plural = _("check-ins")
         ordering = ["pairing_id", "-date", "-pk"]
@@ -174,6 +178,7 @@ class ProblemReport(models.Model):
     PROGRAM_PATH = "pairing__cohort__program"
 
     class Meta:
+        db_table = "matching_problemreport"
         verbose_name = _("problem report")
         verbose_name_plural = _("problem reports")
         ordering = ["-created_at"]
@@ -218,6 +223,7 @@ class Attendance(models.Model):
     PROGRAM_PATH = "application__cohort__program"
 
     class Meta:
+        db_table = "matching_attendance"
         verbose_name = _("attendance")
         verbose_name_plural = _("attendance")
         ordering = ["application_id", "milestone_id"]
@@ -269,6 +275,7 @@ class CalendarFeed(models.Model):
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
 
     class Meta:
+        db_table = "matching_calendarfeed"
         verbose_name = _("calendar feed")
         verbose_name_plural = _("calendar feeds")
         ordering = ["-created_at"]
@@ -284,7 +291,7 @@ class CalendarFeed(models.Model):
         return f"{self.user} ({'revoked' if self.revoked_at else 'active'})"
 
     def get_absolute_url(self):
-        return reverse("mentoring:calendar_feed", kwargs={"token": self.token})
+        return reverse("participants:calendar_feed", kwargs={"token": self.token})
 
 
 class PairingProgress(Pairing):

@@ -12,18 +12,18 @@ from django.utils.translation import ngettext
 
 from cohorts.admin_scoping import ProgramScopedAdminMixin
 from cohorts.models import Program
+from matching.models import Pairing
 
-from ..models import (
+from . import selectors, services
+from .models import (
     Attendance,
     CalendarFeed,
     CheckIn,
     Goal,
     GoalProgressNote,
-    Pairing,
     PairingProgress,
     ProblemReport,
 )
-from . import selectors, services
 
 
 def _announced_before(cutoff: dt.date) -> Q:

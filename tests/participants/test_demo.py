@@ -2,8 +2,8 @@ import pytest
 
 from cohorts import demo as cohorts_demo
 from cohorts.models import Cohort, Program
-from matching.models import CheckIn, Goal, GoalProgressNote
-from matching.participants import demo
+from participants import demo
+from participants.models import CheckIn, Goal, GoalProgressNote
 from tests.matching.factories import AnnouncedPairingFactory
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..models import CheckIn, Goal, GoalProgressNote, ProblemReport
+from .models import CheckIn, Goal, GoalProgressNote, ProblemReport
 
 
 class DateInput(forms.DateInput):

@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from cohorts.demo import DEMO_NOTE
 from cohorts.models import Program
+from matching.models import Pairing
 
-from ..models import CheckIn, Goal, GoalProgressNote, Pairing
+from .models import CheckIn, Goal, GoalProgressNote
 
 PROGRAM_TEXTS = {
     "alsc": {

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from cohorts.models import Milestone
-from matching.models import CalendarFeed
+from participants.models import CalendarFeed
 from tests.applications.factories import ApplicationFactory
 from tests.cohorts.factories import CohortFactory, MilestoneFactory
 from tests.matching.factories import AnnouncedPairingFactory
@@ -28,7 +28,7 @@ def events(calendar) -> dict[str, icalendar.Event]:
 
 def make_feed(client, user) -> str:
     client.force_login(user)
-    response = client.post(reverse("mentoring:calendar_change"), {"action": "create"})
+    response = client.post(reverse("participants:calendar_change"), {"action": "create"})
     assert response.status_code == 302
     return CalendarFeed.objects.get(user=user, revoked_at__isnull=True).get_absolute_url()
 
@@ -105,17 +105,19 @@ def test_an_applicant_gets_the_deadline_and_notification_only(client):
 def test_revoking_or_regenerating_the_address_stops_the_old_one(client, pairing):
     user = pairing.mentee.applicant
     first = make_feed(client, user)
-    page = client.get(reverse("mentoring:calendar")).content.decode()
+    page = client.get(reverse("participants:calendar")).content.decode()
     assert first in page and "webcal://" in page
-    client.post(reverse("mentoring:calendar_change"), {"action": "regenerate"})
+    client.post(reverse("participants:calendar_change"), {"action": "regenerate"})
     second = CalendarFeed.objects.get(user=user, revoked_at__isnull=True).get_absolute_url()
     assert second != first
     assert client.get(first).status_code == 404
     assert client.get(second).status_code == 200
-    client.post(reverse("mentoring:calendar_change"), {"action": "revoke"})
+    client.post(reverse("participants:calendar_change"), {"action": "revoke"})
     assert client.get(second).status_code == 404
     assert not CalendarFeed.objects.filter(user=user, revoked_at__isnull=True).exists()
-    assert "Make my calendar address" in client.get(reverse("mentoring:calendar")).content.decode()
+    assert (
+        "Make my calendar address" in client.get(reverse("participants:calendar")).content.decode()
+    )
 
 
 def test_creating_twice_keeps_one_address(client, pairing):
@@ -129,14 +131,14 @@ def test_an_unknown_token_answers_404(client):
 
 
 def test_the_calendar_page_needs_a_login_and_changes_need_a_post(client):
-    assert client.get(reverse("mentoring:calendar")).status_code == 302
-    assert client.get(reverse("mentoring:calendar_change")).status_code in (302, 405)
+    assert client.get(reverse("participants:calendar")).status_code == 302
+    assert client.get(reverse("participants:calendar_change")).status_code in (302, 405)
 
 
 def test_the_public_cohort_page_offers_its_dates_to_download(client, pairing):
     cohort = pairing.cohort
     page = client.get(cohort.get_absolute_url()).content.decode()
-    url = reverse("mentoring:cohort_calendar", args=[cohort.program.slug, cohort.slug])
+    url = reverse("participants:cohort_calendar", args=[cohort.program.slug, cohort.slug])
     assert url in page
     calendar = parse(client.get(url))
     names = set(events(calendar))

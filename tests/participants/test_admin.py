@@ -6,13 +6,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from matching.models import Attendance, CheckIn, PairingProgress, ProblemReport
+from participants.models import Attendance, CheckIn, PairingProgress, ProblemReport
 from tests.cohorts.factories import CohortFactory
-from tests.matching.factories import AnnouncedPairingFactory, CheckInFactory, GoalFactory
+from tests.matching.factories import AnnouncedPairingFactory
+from tests.participants.factories import CheckInFactory, GoalFactory
 
 pytestmark = pytest.mark.django_db
 
-PROGRESS = reverse("admin:matching_pairingprogress_changelist")
+PROGRESS = reverse("admin:participants_pairingprogress_changelist")
 
 
 @pytest.fixture(autouse=True)
@@ -73,12 +74,12 @@ def test_pair_progress_is_scoped_to_the_program(client, chair, other_chair, prog
     mine = pair_in(program, 10)
     client.force_login(other_chair)
     assert mine.pk not in listed(client)
-    url = reverse("admin:matching_pairingprogress_change", args=[mine.pk])
+    url = reverse("admin:participants_pairingprogress_change", args=[mine.pk])
     assert client.get(url).status_code == 404
     for name in ("goal", "checkin", "problemreport", "attendance"):
-        assert client.get(reverse(f"admin:matching_{name}_changelist")).status_code == 200
+        assert client.get(reverse(f"admin:participants_{name}_changelist")).status_code == 200
     goal = GoalFactory(pairing=mine)
-    assert client.get(reverse("admin:matching_goal_change", args=[goal.pk])).status_code == 404
+    assert client.get(reverse("admin:participants_goal_change", args=[goal.pk])).status_code == 404
     client.force_login(chair)
     response = client.get(url)
     assert response.status_code == 200
@@ -117,14 +118,14 @@ def test_the_committee_records_orientation_attendance_and_the_participant_sees_i
     assert Attendance.objects.filter(milestone__isnull=True, attended=True).count() == 2
     assert Attendance.objects.first().recorded_by == chair
     client.force_login(pairing.mentee.applicant)
-    assert "Attendance recorded" in client.get(reverse("mentoring:home")).content.decode()
+    assert "Attendance recorded" in client.get(reverse("participants:home")).content.decode()
 
 
 def test_attendance_changed_in_the_admin_is_recorded_by_the_chair(client, chair, program):
     pairing = pair_in(program, 10)
     client.force_login(chair)
     response = client.post(
-        reverse("admin:matching_attendance_add"),
+        reverse("admin:participants_attendance_add"),
         {"application": pairing.mentor.pk, "milestone": "", "attended": "on"},
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
@@ -138,7 +139,7 @@ def test_a_chair_resolves_a_problem_report(client, chair, program):
         pairing=pairing, reported_by=pairing.mentee.applicant, message="No reply"
     )
     client.force_login(chair)
-    url = reverse("admin:matching_problemreport_changelist")
+    url = reverse("admin:participants_problemreport_changelist")
     client.post(url, {"action": "mark_resolved", "_selected_action": [report.pk]})
     report.refresh_from_db()
     assert report.resolved_by == chair
@@ -146,7 +147,7 @@ def test_a_chair_resolves_a_problem_report(client, chair, program):
 
 
 def test_calendar_feeds_are_for_association_staff_only(client, chair, staff_user):
-    url = reverse("admin:matching_calendarfeed_changelist")
+    url = reverse("admin:participants_calendarfeed_changelist")
     client.force_login(chair)
     assert client.get(url).status_code == 403
     client.force_login(staff_user)
@@ -155,7 +156,7 @@ def test_calendar_feeds_are_for_association_staff_only(client, chair, staff_user
 
 def test_committee_cannot_add_goals_or_check_ins_in_the_admin(client, chair):
     client.force_login(chair)
-    assert client.get(reverse("admin:matching_goal_add")).status_code == 403
-    assert client.get(reverse("admin:matching_checkin_add")).status_code == 403
+    assert client.get(reverse("admin:participants_goal_add")).status_code == 403
+    assert client.get(reverse("admin:participants_checkin_add")).status_code == 403
     assert PairingProgress.objects.count() == 0
     assert CheckIn.objects.count() == 0

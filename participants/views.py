@@ -15,11 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cohorts import selectors as cohort_selectors
+from matching.models import Pairing
 
-from ..models import CalendarFeed, Goal, Pairing
 from . import selectors, services
 from .calendar import build_calendar, cohort_events, person_events
 from .forms import CheckInForm, GoalForm, ProblemReportForm, ProgressNoteForm
+from .models import CalendarFeed, Goal
 
 
 def _pairing_or_404(request, pairing_id: int) -> Pairing:
@@ -39,7 +40,7 @@ def _apply_errors(form, error: ValidationError) -> None:
 
 
 def _back_to(pairing: Pairing, anchor: str = "") -> str:
-    return reverse("mentoring:home") + f"#{anchor or f'pairing-{pairing.pk}'}"
+    return reverse("participants:home") + f"#{anchor or f'pairing-{pairing.pk}'}"
 
 
 def _partner_of(pairing: Pairing, user):
@@ -57,7 +58,7 @@ def _render_form(request, pairing, form, *, title, intro="", submit, extra=None)
         "cancel_url": _back_to(pairing),
         **(extra or {}),
     }
-    return render(request, "matching/pairing_form.html", context)
+    return render(request, "participants/pairing_form.html", context)
 
 
 @login_required
@@ -66,7 +67,7 @@ def my_mentoring(request):
     participations = selectors.participations_for_user(user=request.user)
     return render(
         request,
-        "matching/my_mentoring.html",
+        "participants/my_mentoring.html",
         {
             "participations": participations,
             "now": timezone.now(),
@@ -217,7 +218,7 @@ def calendar_settings(request):
         webcal = "webcal://" + url.split("://", 1)[1]
     return render(
         request,
-        "matching/calendar_settings.html",
+        "participants/calendar_settings.html",
         {"feed": feed, "feed_url": url, "webcal_url": webcal},
     )
 
@@ -237,7 +238,7 @@ def calendar_feed_change(request):
         messages.success(request, _("Your calendar address no longer works."))
     else:
         messages.error(request, _("Choose what to do with your calendar address."))
-    return redirect("mentoring:calendar")
+    return redirect("participants:calendar")
 
 
 def _ics_response(content: bytes, filename: str) -> HttpResponse:

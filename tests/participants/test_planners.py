@@ -4,11 +4,12 @@ import pytest
 from django.conf import settings
 from django.core import mail
 
-from matching.participants.planners import plan_goal_sheet_reminders, plan_orientation_reminders
 from notifications.models import Notification
+from participants.planners import plan_goal_sheet_reminders, plan_orientation_reminders
 from tests.applications.factories import ApplicationFactory
 from tests.cohorts.factories import CohortFactory
-from tests.matching.factories import AnnouncedPairingFactory, GoalFactory
+from tests.matching.factories import AnnouncedPairingFactory
+from tests.participants.factories import GoalFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -25,12 +26,8 @@ def send_now(django_capture_on_commit_callbacks):
 
 
 def test_planners_are_registered():
-    assert "matching.participants.planners.plan_orientation_reminders" in (
-        settings.NOTIFICATION_PLANNERS
-    )
-    assert "matching.participants.planners.plan_goal_sheet_reminders" in (
-        settings.NOTIFICATION_PLANNERS
-    )
+    assert "participants.planners.plan_orientation_reminders" in (settings.NOTIFICATION_PLANNERS)
+    assert "participants.planners.plan_goal_sheet_reminders" in (settings.NOTIFICATION_PLANNERS)
 
 
 @pytest.fixture

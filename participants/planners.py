@@ -9,11 +9,12 @@ from django.utils.formats import date_format
 
 from applications.models import Application
 from cohorts.models import Cohort
+from matching.models import Pairing
 from notifications.models import Notification
 from notifications.services import notification_create
 
-from ..models import Goal, Pairing
 from . import selectors
+from .models import Goal
 
 ORIENTATION_LEAD = dt.timedelta(days=2)
 GOAL_SHEET_LEAD = dt.timedelta(days=7)
@@ -72,7 +73,7 @@ def plan_orientation_reminders(*, now: dt.datetime) -> int:
                     key=key,
                     kind="orientation_reminder",
                     to=application.email or application.applicant.email,
-                    template="matching/emails/orientation_reminder",
+                    template="participants/emails/orientation_reminder",
                     context={
                         "program_name": cohort.program.name,
                         "cohort": cohort,
@@ -129,7 +130,7 @@ def plan_goal_sheet_reminders(*, now: dt.datetime) -> int:
                     key=key,
                     kind="goal_sheet_reminder",
                     to=me.email or me.applicant.email,
-                    template="matching/emails/goal_sheet_reminder",
+                    template="participants/emails/goal_sheet_reminder",
                     context={
                         "program_name": program.name,
                         "name": me.full_name or me.applicant.get_short_name(),

@@ -2,7 +2,7 @@ from django.urls import path
 
 from . import views
 
-app_name = "mentoring"
+app_name = "participants"
 
 urlpatterns = [
     path("my/mentoring/", views.my_mentoring, name="home"),

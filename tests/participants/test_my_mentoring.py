@@ -7,20 +7,17 @@ from django.urls import reverse
 
 from applications.models import Application
 from cohorts.models import Milestone
-from matching.models import Attendance, Pairing
+from matching.models import Pairing
+from participants.models import Attendance
 from tests.accounts.factories import UserFactory
 from tests.applications.factories import ApplicationFactory
 from tests.cohorts.factories import AreaOfInterestFactory, CohortFactory, MilestoneFactory
-from tests.matching.factories import (
-    AnnouncedPairingFactory,
-    CheckInFactory,
-    GoalFactory,
-    GoalProgressNoteFactory,
-)
+from tests.matching.factories import AnnouncedPairingFactory
+from tests.participants.factories import CheckInFactory, GoalFactory, GoalProgressNoteFactory
 
 pytestmark = pytest.mark.django_db
 
-HOME = reverse("mentoring:home")
+HOME = reverse("participants:home")
 
 
 @pytest.fixture(autouse=True)
@@ -35,11 +32,11 @@ def login(client, user):
 
 def pairing_urls(pairing, goal):
     return [
-        reverse("mentoring:goal_create", args=[pairing.pk]),
-        reverse("mentoring:goal_update", args=[pairing.pk, goal.pk]),
-        reverse("mentoring:progress_note_create", args=[pairing.pk, goal.pk]),
-        reverse("mentoring:check_in_create", args=[pairing.pk]),
-        reverse("mentoring:problem_report_create", args=[pairing.pk]),
+        reverse("participants:goal_create", args=[pairing.pk]),
+        reverse("participants:goal_update", args=[pairing.pk, goal.pk]),
+        reverse("participants:progress_note_create", args=[pairing.pk, goal.pk]),
+        reverse("participants:check_in_create", args=[pairing.pk]),
+        reverse("participants:problem_report_create", args=[pairing.pk]),
     ]
 
 
@@ -104,7 +101,7 @@ def test_partner_is_hidden_before_the_announcement(client, status):
     page = client.get(HOME).content.decode()
     assert pairing.mentor.full_name not in page
     assert "will be announced" in page
-    assert client.get(reverse("mentoring:check_in_create", args=[pairing.pk])).status_code == 404
+    assert client.get(reverse("participants:check_in_create", args=[pairing.pk])).status_code == 404
 
 
 def test_dissolved_pairing_disappears(client):
@@ -167,7 +164,7 @@ def test_a_goal_of_another_pairing_answers_404_under_my_pairing(client):
     mine = AnnouncedPairingFactory()
     theirs = GoalFactory()
     client = login(client, mine.mentee.applicant)
-    for name in ("mentoring:goal_update", "mentoring:progress_note_create"):
+    for name in ("participants:goal_update", "participants:progress_note_create"):
         assert client.get(reverse(name, args=[mine.pk, theirs.pk])).status_code == 404
 
 

@@ -9,15 +9,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cohorts.models import CommitteeMembership
-from matching.models import CheckIn, Goal, ProblemReport
-from matching.participants import services
+from participants import services
+from participants.models import CheckIn, Goal, ProblemReport
 from tests.accounts.factories import UserFactory
 from tests.cohorts.factories import CommitteeMembershipFactory
-from tests.matching.factories import AnnouncedPairingFactory, GoalFactory
+from tests.matching.factories import AnnouncedPairingFactory
+from tests.participants.factories import GoalFactory
 
 pytestmark = pytest.mark.django_db
 
-HOME = reverse("mentoring:home")
+HOME = reverse("participants:home")
 GOAL = {
     "title": "Lead a bilingual storytime",
     "specific": "Plan and lead a Spanish-English storytime.",
@@ -41,7 +42,9 @@ def goal_data(pairing, **changes):
 def test_either_partner_adds_a_goal_and_sees_it(client):
     pairing = AnnouncedPairingFactory()
     client.force_login(pairing.mentor.applicant)
-    response = client.post(reverse("mentoring:goal_create", args=[pairing.pk]), goal_data(pairing))
+    response = client.post(
+        reverse("participants:goal_create", args=[pairing.pk]), goal_data(pairing)
+    )
     assert response.status_code == 302
     goal = pairing.goals.get()
     assert goal.created_by == pairing.mentor.applicant
@@ -55,7 +58,7 @@ def test_a_goal_without_its_smart_fields_is_refused_with_errors_beside_them(clie
     pairing = AnnouncedPairingFactory()
     client.force_login(pairing.mentee.applicant)
     data = goal_data(pairing, measurable="", time_bound="", target_date="")
-    response = client.post(reverse("mentoring:goal_create", args=[pairing.pk]), data)
+    response = client.post(reverse("participants:goal_create", args=[pairing.pk]), data)
     assert response.status_code == 200
     form = response.context["form"]
     assert set(form.errors) == {"measurable", "time_bound", "target_date"}
@@ -70,7 +73,7 @@ def test_a_pair_sets_at_most_three_goals(client):
     pairing = AnnouncedPairingFactory()
     GoalFactory.create_batch(3, pairing=pairing)
     client.force_login(pairing.mentee.applicant)
-    url = reverse("mentoring:goal_create", args=[pairing.pk])
+    url = reverse("participants:goal_create", args=[pairing.pk])
     assert "already has its 3 goals" in client.get(url).content.decode()
     response = client.post(url, goal_data(pairing))
     assert response.status_code == 200
@@ -149,7 +152,7 @@ def test_either_partner_edits_a_goal_and_its_status(client):
     goal = GoalFactory(pairing=pairing)
     client.force_login(pairing.mentor.applicant)
     data = goal_data(pairing, title="Renamed", status=Goal.Status.ACHIEVED)
-    response = client.post(reverse("mentoring:goal_update", args=[pairing.pk, goal.pk]), data)
+    response = client.post(reverse("participants:goal_update", args=[pairing.pk, goal.pk]), data)
     assert response.status_code == 302
     goal.refresh_from_db()
     assert (goal.title, goal.status) == ("Renamed", Goal.Status.ACHIEVED)
@@ -162,7 +165,7 @@ def test_either_partner_adds_a_dated_progress_note(client):
     for user, note in ((pairing.mentee.applicant, "Drafted"), (pairing.mentor.applicant, "Read")):
         client.force_login(user)
         response = client.post(
-            reverse("mentoring:progress_note_create", args=[pairing.pk, goal.pk]),
+            reverse("participants:progress_note_create", args=[pairing.pk, goal.pk]),
             {"date": day.isoformat(), "note": note},
         )
         assert response.status_code == 302
@@ -180,7 +183,7 @@ def test_a_check_in_is_logged_and_shown_as_last_contact(client):
     client.force_login(pairing.mentee.applicant)
     day = timezone.localdate() - dt.timedelta(days=2)
     response = client.post(
-        reverse("mentoring:check_in_create", args=[pairing.pk]),
+        reverse("participants:check_in_create", args=[pairing.pk]),
         {"date": day.isoformat(), "mode": CheckIn.Mode.PHONE, "notes": ""},
     )
     assert response.status_code == 302
@@ -195,7 +198,7 @@ def test_a_check_in_is_logged_and_shown_as_last_contact(client):
 def test_a_check_in_in_the_future_or_without_a_mode_is_refused_beside_the_field(client):
     pairing = AnnouncedPairingFactory()
     client.force_login(pairing.mentee.applicant)
-    url = reverse("mentoring:check_in_create", args=[pairing.pk])
+    url = reverse("participants:check_in_create", args=[pairing.pk])
     future = (timezone.localdate() + dt.timedelta(days=10)).isoformat()
     response = client.post(url, {"date": future, "mode": "video", "notes": "Kept"})
     assert response.status_code == 200
@@ -216,7 +219,7 @@ def test_flagging_a_problem_tells_the_chairs_only(
     client.force_login(pairing.mentee.applicant)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("mentoring:problem_report_create", args=[pairing.pk]),
+            reverse("participants:problem_report_create", args=[pairing.pk]),
             {"message": "We have not heard from each other in two months."},
         )
     assert response.status_code == 302
@@ -227,7 +230,7 @@ def test_flagging_a_problem_tells_the_chairs_only(
     message = mail.outbox[0]
     assert "flagged a problem" in message.subject
     assert "two months" in message.body
-    assert f"/admin/matching/problemreport/{report.pk}/change/" in message.body
+    assert f"/admin/participants/problemreport/{report.pk}/change/" in message.body
     # The partner is not told and does not see it; the reporter does.
     client.force_login(pairing.mentor.applicant)
     assert "You flagged a problem" not in client.get(HOME).content.decode()
@@ -250,7 +253,7 @@ def test_an_empty_problem_report_is_refused(client):
     pairing = AnnouncedPairingFactory()
     client.force_login(pairing.mentee.applicant)
     response = client.post(
-        reverse("mentoring:problem_report_create", args=[pairing.pk]), {"message": "  "}
+        reverse("participants:problem_report_create", args=[pairing.pk]), {"message": "  "}
     )
     assert response.status_code == 200
     assert "message" in response.context["form"].errors
