@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
-from .models import CommitteeMembership, Program
+from . import permissions
 
 
 def program_path_of(model: type[Model]) -> str | None:
@@ -25,22 +25,12 @@ def scope_queryset(queryset: QuerySet, user) -> QuerySet:
     path = program_path_of(queryset.model)
     if path is None:
         raise TypeError(f"{queryset.model.__name__} declares no PROGRAM_PATH.")
-    if user.is_authenticated and user.sees_all_programs:
+    if permissions.is_staff(user):
         return queryset
-    programs = Program.objects.for_user(user)
+    programs = permissions.programs_for(user)
     if path == "":
         return queryset.filter(pk__in=programs.values("pk"))
     return queryset.filter(**{f"{path}__in": programs.values("pk")})
-
-
-def is_chair(user, program: Program | None = None) -> bool:
-    """Chairs and staff liaisons approve; association staff and superusers may do everything."""
-    if user.sees_all_programs:
-        return True
-    memberships = user.committee_memberships.filter(role__in=CommitteeMembership.APPROVING_ROLES)
-    if program is not None:
-        memberships = memberships.filter(program=program)
-    return memberships.exists()
 
 
 class ProgramScopedAdminMixin:
@@ -83,8 +73,8 @@ class ProgramScopedAdminMixin:
             return queryset
         if program_path_of(queryset.model) is not None:
             return scope_queryset(queryset, request.user)
-        if queryset.model is get_user_model() and not request.user.sees_all_programs:
-            programs = Program.objects.for_user(request.user)
+        if queryset.model is get_user_model() and not permissions.is_staff(request.user):
+            programs = permissions.programs_for(request.user)
             return queryset.filter(committee_memberships__program__in=programs).distinct()
         return queryset
 
@@ -107,7 +97,7 @@ class ProgramScopedAdminMixin:
         # once per request.
         if not hasattr(request, "_on_committee"):
             user = request.user
-            request._on_committee = user.is_active and user.committee_memberships.exists()
+            request._on_committee = permissions.is_member(user)
         return request._on_committee
 
     def _in_scope(self, request, obj) -> bool:
@@ -120,20 +110,20 @@ class ProgramScopedAdminMixin:
         return scope_queryset(model._default_manager.filter(pk=obj.pk), request.user).exists()
 
     def has_module_permission(self, request):
-        return request.user.sees_all_programs or self._on_committee(request)
+        return permissions.is_staff(request.user) or self._on_committee(request)
 
     def has_view_permission(self, request, obj=None):
-        if request.user.sees_all_programs:
+        if permissions.is_staff(request.user):
             return True
         return self._on_committee(request) and self._in_scope(request, obj)
 
     def has_add_permission(self, request, *args):
-        if request.user.sees_all_programs:
+        if permissions.is_staff(request.user):
             return True
         return self.committee_can_add and self._on_committee(request)
 
     def has_change_permission(self, request, obj=None):
-        if request.user.sees_all_programs:
+        if permissions.is_staff(request.user):
             return True
         return (
             self.committee_can_change
@@ -142,6 +132,10 @@ class ProgramScopedAdminMixin:
         )
 
     def has_delete_permission(self, request, obj=None):
-        if request.user.sees_all_programs:
+        if permissions.is_staff(request.user):
             return True
-        return self.committee_can_delete and is_chair(request.user) and self._in_scope(request, obj)
+        return (
+            self.committee_can_delete
+            and permissions.is_chair(request.user)
+            and self._in_scope(request, obj)
+        )

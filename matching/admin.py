@@ -4,7 +4,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from cohorts.admin_scoping import ProgramScopedAdminMixin, is_chair
+from cohorts.admin_scoping import ProgramScopedAdminMixin
+from cohorts.permissions import is_chair
 
 from . import services
 from .admin_views import CommitteeViews

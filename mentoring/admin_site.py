@@ -1,6 +1,9 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from cohorts import permissions
+from cohorts.admin_scoping import ProgramScopedAdminMixin, program_path_of
+
 
 class MentoringAdminSite(admin.AdminSite):
     site_header = _("Mentoring programs administration")
@@ -12,10 +15,27 @@ class MentoringAdminSite(admin.AdminSite):
 
         What each of them sees inside is scoped by ProgramScopedAdminMixin.
         """
-        user = request.user
-        if not user.is_authenticated or not user.is_active:
-            return False
-        return user.is_staff or user.committee_memberships.exists()
+        return permissions.may_use_admin(request.user)
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        """Every model that belongs to a program is scoped to the person's programs.
+
+        A ModelAdmin for a model that declares PROGRAM_PATH gets ProgramScopedAdminMixin even
+        if its app may not import it (notifications imports no other app), so no admin can
+        forget the scoping. The mixin goes between the class and ModelAdmin, exactly where
+        `class X(ProgramScopedAdminMixin, admin.ModelAdmin)` would put it: the class's own
+        attributes and overrides still win, and its super() calls reach the scoping.
+        """
+        models = [model_or_iterable] if isinstance(model_or_iterable, type) else model_or_iterable
+        for model in models:
+            cls = admin_class or admin.ModelAdmin
+            if program_path_of(model) is not None and not issubclass(cls, ProgramScopedAdminMixin):
+                cls = type(
+                    cls.__name__,
+                    (cls, ProgramScopedAdminMixin, admin.ModelAdmin),
+                    {"__module__": cls.__module__, "__doc__": cls.__doc__},
+                )
+            super().register(model, cls, **options)
 
     def get_app_list(self, request, app_label=None):
         # The login page asks for the app list too; a visitor who may not use the admin gets

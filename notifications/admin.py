@@ -9,8 +9,6 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from cohorts.admin_scoping import ProgramScopedAdminMixin
-
 from .models import Notification
 from .planning import preview_planners
 from .services import notification_cancel, notification_retry
@@ -55,8 +53,13 @@ def rendered_preview(notification: Notification) -> str:
 
 
 @admin.register(Notification)
-class NotificationAdmin(ProgramScopedAdminMixin, admin.ModelAdmin):
-    """Read-only: a message is created by the change that causes it, never by hand."""
+class NotificationAdmin(admin.ModelAdmin):
+    """Read-only: a message is created by the change that causes it, never by hand.
+
+    Scoped to the person's programs (through the message's cohort) by the admin site, which
+    adds ProgramScopedAdminMixin to every model with a PROGRAM_PATH: notifications imports no
+    other app.
+    """
 
     change_list_template = "admin/notifications/notification/change_list.html"
     committee_can_add = False

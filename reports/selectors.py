@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.models import Application
+from cohorts import permissions
 from cohorts.models import Cohort, Program
 from matching.models import Pairing
 
@@ -43,7 +44,7 @@ from .figures import Figure, Section, percent
 
 def reportable_programs(*, user) -> QuerySet[Program]:
     """Staff see every program; committee chairs and members see their own; others none."""
-    return Program.objects.for_user(user)
+    return permissions.programs_for(user)
 
 
 def report_program(*, user, slug: str) -> Program:
@@ -70,7 +71,7 @@ def report_index(*, user) -> list[Program]:
 
 def may_see_demographics(user) -> bool:
     """Opt-in demographics are shown only to association staff, and only in aggregate."""
-    return user.is_authenticated and user.sees_all_programs
+    return permissions.is_staff(user)
 
 
 # --- the whole cohort report --------------------------------------------------------------------

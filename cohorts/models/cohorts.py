@@ -16,12 +16,7 @@ from ..timeline import PHASE_DESCRIPTIONS, Phase, TimelineDates, end_of_day, sta
 from .programs import Program
 
 
-class CohortQuerySet(models.QuerySet):
-    def for_user(self, user):
-        return self.filter(program__in=Program.objects.for_user(user))
-
-
-class CohortManager(models.Manager.from_queryset(CohortQuerySet)):
+class CohortManager(models.Manager):
     """A cohort is always shown with its program's name, so fetch the program with it."""
 
     def get_queryset(self):

@@ -19,24 +19,6 @@ class MembershipRule(models.TextChoices):
     EXCEPTION_ROUTE = "exception_route", _("Membership required, with an exception route")
 
 
-class ProgramQuerySet(models.QuerySet):
-    def for_user(self, user):
-        """Programs whose objects `user` may see in the admin: all for staff, else their own."""
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.sees_all_programs:
-            return self
-        return self.filter(committee_memberships__user=user).distinct()
-
-    def chaired_by(self, user):
-        if user.sees_all_programs:
-            return self
-        return self.filter(
-            committee_memberships__user=user,
-            committee_memberships__role__in=CommitteeMembership.APPROVING_ROLES,
-        ).distinct()
-
-
 class Program(models.Model):
     """A mentoring program run by an association's committee, in yearly cohorts."""
 
@@ -143,8 +125,6 @@ class Program(models.Model):
             "only for the matching preferences applicants ask for."
         ),
     )
-
-    objects = ProgramQuerySet.as_manager()
 
     PROGRAM_PATH = ""
 

@@ -9,8 +9,9 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from applications.models import Application
-from cohorts.admin_scoping import is_chair, scope_queryset
+from cohorts.admin_scoping import scope_queryset
 from cohorts.models import Cohort
+from cohorts.permissions import is_chair
 
 from ..models import Pairing
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from applications.models import Application
-from cohorts.admin_scoping import is_chair
+from cohorts.permissions import is_chair
 
 from .. import selectors, services
 from ..forms import ConfirmForm, ManualPairForm, ReasonForm

@@ -9,11 +9,11 @@ from django.utils.translation import gettext as _
 
 from applications.models import Application
 from cohorts.models import Cohort
+from cohorts.permissions import require_chair
 from cohorts.timeline import start_of_day
 from notifications.services import notification_create, render_email
 
 from ..models import AuditEntry, Pairing
-from ..permissions import require_chair
 from .audit import audit_record
 
 SEND_TIME = dt.time(9, 0)  # program time on the notification date

@@ -9,10 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.models import Application
+from cohorts.permissions import require_chair, require_member
 from cohorts.timeline import start_of_day
 
 from ..models import AuditEntry, Exclusion, Pairing
-from ..permissions import require_chair, require_committee
 from ..selectors import pair_score, pair_warnings
 from .audit import audit_record
 
@@ -118,7 +118,7 @@ def pairings_approve_all(*, pairings, approved_by) -> BulkOutcome:
 @transaction.atomic
 def pairing_lock(*, pairing: Pairing, locked: bool, by) -> Pairing:
     """Lock (keep on the next run) or unlock a pairing. Idempotent; committee members may."""
-    require_committee(by, pairing.cohort.program)
+    require_member(by, pairing.cohort.program)
     pairing = _locked_pairing(pairing)
     if pairing.status == Pairing.Status.DISSOLVED:
         raise ValidationError(_("A dissolved pairing cannot be locked or unlocked."))
@@ -170,7 +170,7 @@ def exclusion_lift(*, exclusion: Exclusion, by) -> None:
 def exclusion_create(*, cohort, mentor: Application, mentee: Application, reason: str, by):
     """Forbid a pair for this cohort. A proposal of that pair is withdrawn; an approved or
     announced pairing is refused (dissolve it first). Idempotent: returns the existing one."""
-    require_committee(by, cohort.program)
+    require_member(by, cohort.program)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why this pair must not be made.")})
@@ -224,7 +224,7 @@ def pairing_move(*, pairing: Pairing, mentor: Application, by, confirmed: bool =
     Warnings (the new mentor is at capacity, the pair is excluded, same employer) refuse the
     move unless `confirmed`. Moving to the same mentor changes nothing.
     """
-    require_committee(by, pairing.cohort.program)
+    require_member(by, pairing.cohort.program)
     pairing = _locked_pairing(pairing)
     if pairing.status not in (Pairing.Status.PROPOSED, Pairing.Status.APPROVED):
         raise ValidationError(
@@ -279,7 +279,7 @@ def pairing_create_manual(
     Refused when the mentee already has a current pairing (move it instead), for oneself, or
     the reverse of a current pairing. Warnings refuse it unless `confirmed`.
     """
-    require_committee(by, cohort.program)
+    require_member(by, cohort.program)
     _check_pair(cohort=cohort, mentor=mentor, mentee=mentee)
     # Serialize with any other change for this mentee.
     Application.objects.select_for_update(of=("self",)).filter(pk=mentee.pk).exists()

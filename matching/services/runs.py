@@ -10,11 +10,11 @@ from django.utils.translation import gettext as _
 
 from applications.models import Application
 from cohorts.models import Cohort
+from cohorts.permissions import require_member
 
 from ..engine import MatchingError, solve
 from ..loading import allowed_matrix, load_pool, reciprocal_couples, score_matrix
 from ..models import AuditEntry, Exclusion, MatchingSettings, MatchRun, Pairing, Proposal
-from ..permissions import require_committee
 from ..scoring import Weights, explain
 from ..selectors import carried_priority_applicant_ids
 from .audit import audit_record
@@ -40,7 +40,7 @@ def match_run_start(
     The run executes in a Celery task enqueued on commit (in process when tasks are eager,
     and in process as a fallback when the broker cannot be reached).
     """
-    require_committee(started_by, cohort.program)
+    require_member(started_by, cohort.program)
     weights = Weights.from_dict(weights).as_dict()
     with transaction.atomic():
         MatchingSettings.objects.update_or_create(
