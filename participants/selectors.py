@@ -12,6 +12,8 @@ from django.utils import timezone
 from accounts.models import time_zone_choices
 from applications.choices import OUTSIDE_US
 from applications.models import Application
+from assessment.models import Invitation
+from assessment.selectors import open_invitations_for_user
 from cohorts.models import AreaOfInterest, Cohort, Milestone, Program, TimelineEntry
 from cohorts.timeline import Phase
 from matching.models import Pairing
@@ -175,6 +177,7 @@ class Participation:
     milestones: list[MilestoneView]
     goal_sheet_due: dt.date | None
     pairings: list[PairingView] = field(default_factory=list)
+    surveys: list[Invitation] = field(default_factory=list)
 
     @property
     def tz_label(self) -> str:
@@ -255,6 +258,9 @@ def participations_for_user(*, user, now: dt.datetime | None = None) -> list[Par
     pairings_by_cohort: dict[int, list[Pairing]] = {}
     for pairing in _user_pairings(user):
         pairings_by_cohort.setdefault(pairing.cohort_id, []).append(pairing)
+    surveys_by_cohort: dict[int, list[Invitation]] = {}
+    for invitation in open_invitations_for_user(user=user, now=now):
+        surveys_by_cohort.setdefault(invitation.survey.cohort_id, []).append(invitation)
 
     participations = []
     for application in _participant_applications(user):
@@ -298,6 +304,7 @@ def participations_for_user(*, user, now: dt.datetime | None = None) -> list[Par
             orientation_attendance=attendance.get(None),
             milestones=milestones,
             goal_sheet_due=cohort_goal_sheet_due(cohort),
+            surveys=surveys_by_cohort.get(cohort.pk, []),
         )
         for pairing in pairings_by_cohort.get(cohort.pk, []):
             if pairing.mentor_id == application.pk:

@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from applications.models import Application
 from cohorts.models import Milestone
@@ -11,6 +12,7 @@ from matching.models import Pairing
 from participants.models import Attendance
 from tests.accounts.factories import UserFactory
 from tests.applications.factories import ApplicationFactory
+from tests.assessment.factories import InvitationFactory, SurveyFactory
 from tests.cohorts.factories import AreaOfInterestFactory, CohortFactory, MilestoneFactory
 from tests.matching.factories import AnnouncedPairingFactory
 from tests.participants.factories import CheckInFactory, GoalFactory, GoalProgressNoteFactory
@@ -270,3 +272,49 @@ def test_my_mentoring_page_costs_the_same_queries_for_1_or_30_goals(
     assert counts[0] == counts[1]
     with django_assert_max_num_queries(16):
         client.get(HOME)
+
+
+def test_my_mentoring_lists_my_open_surveys_with_due_date_link_and_whether_answered(client):
+    cohort = CohortFactory(phase="assessment")
+    pairing = AnnouncedPairingFactory(cohort=cohort, status=Pairing.Status.COMPLETED)
+    now = timezone.now()
+    mine = InvitationFactory(
+        survey=SurveyFactory(cohort=cohort, audience="mentee"),
+        application=pairing.mentee,
+        user=pairing.mentee.applicant,
+        sent_at=now,
+    )
+    partners = InvitationFactory(
+        survey=SurveyFactory(cohort=cohort, audience="mentor"),
+        application=pairing.mentor,
+        user=pairing.mentor.applicant,
+        sent_at=now,
+    )
+    login(client, pairing.mentee.applicant)
+
+    page = client.get(HOME).content.decode()
+    assert mine.survey.title in page
+    assert "Not answered yet" in page
+    assert mine.get_absolute_url() in page
+    assert partners.get_absolute_url() not in page  # the partner's link is theirs alone
+    closes = timezone.localtime(mine.survey.closes_at, cohort.tz)
+    assert closes.strftime("%B %-d, %Y") in page
+
+    mine.completed_at = now
+    mine.save()
+    page = client.get(HOME).content.decode()
+    assert "Answered" in page and "Not answered yet" not in page
+    assert "You can change your answers until" in page
+
+
+def test_a_closed_survey_is_not_listed(client):
+    cohort = CohortFactory(phase="closed")
+    pairing = AnnouncedPairingFactory(cohort=cohort, status=Pairing.Status.COMPLETED)
+    closed = InvitationFactory(
+        survey=SurveyFactory(cohort=cohort, audience="mentee"),
+        application=pairing.mentee,
+        user=pairing.mentee.applicant,
+        sent_at=timezone.now(),
+    )
+    login(client, pairing.mentee.applicant)
+    assert closed.get_absolute_url() not in client.get(HOME).content.decode()
