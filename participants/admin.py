@@ -4,6 +4,7 @@ goals, check-ins, problem reports, attendance; calendar feeds for association st
 import datetime as dt
 
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -125,7 +126,7 @@ class _ParentScopedInline(ProgramScopedAdminMixin):
 
 class GoalInline(_ParentScopedInline, admin.StackedInline):
     model = Goal
-    fields = ["title", "status", "target_date", "specific", "measurable", "time_bound"]
+    fields = ["title", "status", "target_date", *Goal.SMART_FIELDS]
     readonly_fields = fields
 
 
@@ -269,7 +270,8 @@ class GoalProgressNoteInline(_ParentScopedInline, admin.TabularInline):
 
 @admin.register(Goal)
 class GoalAdmin(ProgramScopedAdminMixin, admin.ModelAdmin):
-    """Goals are the pair's own: the committee reads them; the pair writes them."""
+    """Goals are the pair's own: the committee and staff read them; only the pair writes them
+    (through My mentoring and participants.services)."""
 
     committee_can_add = False
     committee_can_change = False
@@ -281,7 +283,9 @@ class GoalAdmin(ProgramScopedAdminMixin, admin.ModelAdmin):
     inlines = [GoalProgressNoteInline]
 
     def has_add_permission(self, request, *args):
-        # Adding goes through goal_create, which keeps the 1-to-3 limit.
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
 
@@ -348,6 +352,11 @@ class ProblemReportAdmin(ProgramScopedAdminMixin, admin.ModelAdmin):
     def is_resolved(self, obj):
         return obj.is_resolved
 
+    def save_model(self, request, obj, form, change):
+        services.problem_report_note(
+            report=obj, committee_notes=obj.committee_notes, by=request.user
+        )
+
     @admin.action(description=_("Mark as resolved"), permissions=["change"])
     def mark_resolved(self, request, queryset):
         for report in queryset:
@@ -368,6 +377,27 @@ class EventFilter(admin.SimpleListFilter):
         if self.value() == "milestone":
             return queryset.filter(milestone__isnull=False)
         return queryset
+
+
+def checked_attendance_form(form_class):
+    """The admin's attendance form with the service's own check, shown beside the field."""
+
+    class CheckedAttendanceForm(form_class):
+        def clean(self):
+            cleaned = super().clean()
+            application = cleaned.get("application") or (
+                self.instance.application if self.instance.application_id else None
+            )
+            milestone = cleaned.get("milestone", self.instance.milestone)
+            if application is not None:
+                try:
+                    services.attendance_check(application=application, milestone=milestone)
+                except ValidationError as error:
+                    field = "milestone" if "milestone" in self.fields else None
+                    self.add_error(field, error.messages)
+            return cleaned
+
+    return CheckedAttendanceForm
 
 
 @admin.register(Attendance)
@@ -397,19 +427,52 @@ class AttendanceAdmin(ProgramScopedAdminMixin, admin.ModelAdmin):
     def event(self, obj):
         return obj.event_name
 
+    def get_readonly_fields(self, request, obj=None):
+        # Who and which event are chosen once; a correction changes only "attended".
+        if obj is not None:
+            return ["application", "milestone", *self.readonly_fields]
+        return self.readonly_fields
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        return checked_attendance_form(super().get_form(request, obj, change, **kwargs))
+
+    def get_changelist_form(self, request, **kwargs):
+        return checked_attendance_form(super().get_changelist_form(request, **kwargs))
+
     def save_model(self, request, obj, form, change):
-        obj.recorded_by = request.user
-        super().save_model(request, obj, form, change)
+        # The add form, the change form and the list's "attended" column all record through
+        # the service (and its cohort check).
+        saved = services.attendance_record(
+            application=obj.application,
+            milestone=obj.milestone,
+            attended=obj.attended,
+            recorded_by=request.user,
+        )
+        obj.pk, obj.recorded_by, obj.recorded_at = saved.pk, saved.recorded_by, saved.recorded_at
 
     def _mark(self, request, queryset, attended: bool):
-        count = queryset.update(
-            attended=attended, recorded_by=request.user, recorded_at=timezone.now()
-        )
+        count, refused = 0, []
+        for row in queryset.select_related("application__cohort", "milestone"):
+            try:
+                services.attendance_record(
+                    application=row.application,
+                    milestone=row.milestone,
+                    attended=attended,
+                    recorded_by=request.user,
+                )
+            except ValidationError as error:
+                refused.append(f"{row}: {' '.join(error.messages)}")
+            else:
+                count += 1
         self.message_user(
             request,
             ngettext("Updated %(n)d row.", "Updated %(n)d rows.", count) % {"n": count},
             messages.SUCCESS,
         )
+        if refused:
+            self.message_user(
+                request, _("Not changed: %(rows)s") % {"rows": "; ".join(refused)}, messages.ERROR
+            )
 
     @admin.action(description=_("Mark as attended"), permissions=["change"])
     def mark_attended(self, request, queryset):
@@ -455,7 +518,7 @@ class CalendarFeedAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Turn off the selected calendar addresses"), permissions=["change"])
     def revoke(self, request, queryset):
-        count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        count = services.calendar_feeds_revoke(feeds=queryset)
         self.message_user(
             request,
             ngettext("Turned off %(n)d address.", "Turned off %(n)d addresses.", count)

@@ -15,22 +15,9 @@ class DateInput(forms.DateInput):
 class GoalForm(forms.ModelForm):
     class Meta:
         model = Goal
-        fields = [
-            "title",
-            "specific",
-            "measurable",
-            "achievable",
-            "relevant",
-            "time_bound",
-            "target_date",
-            "status",
-        ]
+        fields = list(Goal.EDITABLE_FIELDS)
         widgets = {
-            "specific": forms.Textarea(attrs={"rows": 2}),
-            "measurable": forms.Textarea(attrs={"rows": 2}),
-            "achievable": forms.Textarea(attrs={"rows": 2}),
-            "relevant": forms.Textarea(attrs={"rows": 2}),
-            "time_bound": forms.Textarea(attrs={"rows": 2}),
+            **{name: forms.Textarea(attrs={"rows": 2}) for name in Goal.SMART_FIELDS},
             "target_date": DateInput(),
         }
 

@@ -19,6 +19,9 @@ class Goal(models.Model):
     """One of a pairing's 1 to 3 SMART goals (the cap is enforced in goal_create)."""
 
     MAX_PER_PAIRING = 3
+    # The five SMART questions, in order; and everything a partner writes on a goal.
+    SMART_FIELDS = ("specific", "measurable", "achievable", "relevant", "time_bound")
+    EDITABLE_FIELDS = ("title", *SMART_FIELDS, "target_date", "status")
 
     class Status(models.TextChoices):
         NOT_STARTED = "not_started", _("Not started")
@@ -72,6 +75,14 @@ class Goal(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def smart_answers(self) -> list[tuple[str, str]]:
+        """(question, answer) for each SMART field, in order, for pages that show a goal."""
+        return [
+            (str(self._meta.get_field(name).verbose_name).capitalize(), getattr(self, name))
+            for name in self.SMART_FIELDS
+        ]
 
 
 class GoalProgressNote(models.Model):

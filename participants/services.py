@@ -16,17 +16,6 @@ from notifications.services import notification_create
 
 from .models import Attendance, CalendarFeed, CheckIn, Goal, GoalProgressNote, ProblemReport
 
-GOAL_FIELDS = (
-    "title",
-    "specific",
-    "measurable",
-    "achievable",
-    "relevant",
-    "time_bound",
-    "target_date",
-    "status",
-)
-
 
 def is_partner(pairing: Pairing, user) -> bool:
     return user.is_authenticated and user.pk in (
@@ -59,7 +48,7 @@ def goal_create(*, pairing: Pairing, created_by, **fields) -> Goal:
             code="too_many_goals",
             params={"max": Goal.MAX_PER_PAIRING},
         )
-    unknown = set(fields) - set(GOAL_FIELDS)
+    unknown = set(fields) - set(Goal.EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"Unknown goal fields: {sorted(unknown)}")
     goal = Goal(pairing=pairing, created_by=created_by, **fields)
@@ -77,7 +66,7 @@ def goal_update(*, goal: Goal, updated_by, **fields) -> Goal:
     )
     _require_partner(goal.pairing, updated_by)
     for name, value in fields.items():
-        if name not in GOAL_FIELDS:
+        if name not in Goal.EDITABLE_FIELDS:
             raise TypeError(f"Unknown goal field: {name}")
         setattr(goal, name, value)
     goal.full_clean()
@@ -158,6 +147,16 @@ def problem_report_create(*, pairing: Pairing, reported_by, message: str) -> Pro
 
 
 @transaction.atomic
+def problem_report_note(*, report: ProblemReport, committee_notes: str, by) -> ProblemReport:
+    """The committee's own notes on a report (never shown to either partner)."""
+    report = ProblemReport.objects.select_for_update().get(pk=report.pk)
+    report.committee_notes = committee_notes
+    report.full_clean()
+    report.save(update_fields=["committee_notes"])
+    return report
+
+
+@transaction.atomic
 def problem_report_resolve(*, report: ProblemReport, resolved_by) -> ProblemReport:
     report = ProblemReport.objects.select_for_update().get(pk=report.pk)
     if report.resolved_at is None:
@@ -167,17 +166,22 @@ def problem_report_resolve(*, report: ProblemReport, resolved_by) -> ProblemRepo
     return report
 
 
-@transaction.atomic
-def attendance_record(
-    *, application: Application, milestone: Milestone | None = None, attended: bool, recorded_by
-) -> Attendance:
-    """Record (or correct) whether a participant attended the orientation or an event."""
+def attendance_check(*, application: Application, milestone: Milestone | None) -> None:
+    """Refuse attendance at an event of another cohort, or at an orientation that is not held."""
     if milestone is not None and milestone.cohort_id != application.cohort_id:
         raise ValidationError(
             {"milestone": _("This event belongs to another cohort than the participant.")}
         )
     if milestone is None and not application.cohort.orientation_date:
-        raise ValidationError(_("This cohort has no orientation."))
+        raise ValidationError({"milestone": _("This cohort has no orientation.")})
+
+
+@transaction.atomic
+def attendance_record(
+    *, application: Application, milestone: Milestone | None = None, attended: bool, recorded_by
+) -> Attendance:
+    """Record (or correct) whether a participant attended the orientation or an event."""
+    attendance_check(application=application, milestone=milestone)
     attendance, _created = Attendance.objects.update_or_create(
         application=application,
         milestone=milestone,
@@ -203,6 +207,12 @@ def calendar_feed_create(*, user) -> CalendarFeed:
     if existing:
         return existing
     return CalendarFeed.objects.create(user=user, token=_new_token())
+
+
+@transaction.atomic
+def calendar_feeds_revoke(*, feeds) -> int:
+    """Turn off the given calendar addresses (a leaked one, say); they answer 404 from now on."""
+    return feeds.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
 
 
 @transaction.atomic

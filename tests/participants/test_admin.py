@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from participants import services
 from participants.models import Attendance, CheckIn, PairingProgress, ProblemReport
 from tests.cohorts.factories import CohortFactory
 from tests.matching.factories import AnnouncedPairingFactory
@@ -160,3 +161,96 @@ def test_committee_cannot_add_goals_or_check_ins_in_the_admin(client, chair):
     assert client.get(reverse("admin:participants_checkin_add")).status_code == 403
     assert PairingProgress.objects.count() == 0
     assert CheckIn.objects.count() == 0
+
+
+def _without_orientation(pairing):
+    cohort = pairing.cohort
+    cohort.orientation_date = None
+    cohort.orientation_time = None
+    cohort.save()
+
+
+def test_attendance_at_an_orientation_that_is_not_held_is_refused_beside_the_field(
+    client, chair, program
+):
+    pairing = pair_in(program, 10)
+    _without_orientation(pairing)
+    client.force_login(chair)
+    response = client.post(
+        reverse("admin:participants_attendance_add"),
+        {"application": pairing.mentor.pk, "milestone": "", "attended": "on"},
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["milestone"] == [
+        "This cohort has no orientation."
+    ]
+    assert not Attendance.objects.exists()
+
+
+def test_the_bulk_actions_and_the_list_go_through_the_service_and_its_check(
+    client, chair, member, program
+):
+    pairing = pair_in(program, 10)
+    held = Attendance.objects.create(application=pairing.mentee, attended=True)
+    stale = Attendance.objects.create(application=pairing.mentor, attended=True)
+    changelist = reverse("admin:participants_attendance_changelist")
+    client.force_login(member)
+    client.post(changelist, {"action": "mark_absent", "_selected_action": [held.pk]})
+    held.refresh_from_db()
+    assert (held.attended, held.recorded_by) == (False, member)
+
+    _without_orientation(pairing)
+    client.force_login(chair)
+    response = client.post(
+        changelist, {"action": "mark_absent", "_selected_action": [stale.pk]}, follow=True
+    )
+    assert "This cohort has no orientation." in response.content.decode()
+    stale.refresh_from_db()
+    assert stale.attended is True
+
+    rows = {
+        "form-TOTAL_FORMS": "1",
+        "form-INITIAL_FORMS": "1",
+        "form-0-id": str(stale.pk),
+        "_save": "Save",
+    }
+    response = client.post(changelist, rows)
+    assert response.status_code == 200
+    assert "This cohort has no orientation." in response.content.decode()
+    stale.refresh_from_db()
+    assert stale.attended is True
+
+
+def test_goals_are_read_only_in_the_admin_even_for_staff(client, staff_user, program):
+    goal = GoalFactory(pairing=pair_in(program, 10))
+    client.force_login(staff_user)
+    url = reverse("admin:participants_goal_change", args=[goal.pk])
+    client.post(url, {"title": "Changed by staff", "status": "achieved"})
+    goal.refresh_from_db()
+    assert goal.title != "Changed by staff"
+    assert "Changed by staff" not in client.get(url).content.decode()
+
+
+def test_staff_turn_off_a_leaked_calendar_address_through_the_service(client, staff_user):
+    feed = services.calendar_feed_create(user=staff_user)
+    client.force_login(staff_user)
+    client.post(
+        reverse("admin:participants_calendarfeed_changelist"),
+        {"action": "revoke", "_selected_action": [feed.pk]},
+    )
+    feed.refresh_from_db()
+    assert feed.revoked_at is not None
+    assert client.get(feed.get_absolute_url()).status_code == 404
+
+
+def test_committee_notes_on_a_problem_report_are_saved_through_the_service(client, chair, program):
+    pairing = pair_in(program, 10)
+    report = ProblemReport.objects.create(
+        pairing=pairing, reported_by=pairing.mentee.applicant, message="No reply"
+    )
+    client.force_login(chair)
+    url = reverse("admin:participants_problemreport_change", args=[report.pk])
+    response = client.post(url, {"committee_notes": "Called the mentor.", "message": "Changed"})
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert (report.committee_notes, report.message) == ("Called the mentor.", "No reply")
