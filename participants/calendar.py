@@ -51,30 +51,14 @@ def _absolute(path: str) -> str:
     return settings.SITE_URL + path
 
 
-def cohort_events(
-    cohort: Cohort,
-    *,
-    participant: bool = True,
-    is_mentor: bool = True,
-    is_mentee: bool = True,
-    include_goal_sheet: bool = True,
-) -> list[CalendarEvent]:
-    """The dated steps of a cohort as events.
-
-    `participant=False` gives an applicant's view (the deadline and the notification only).
-    The audience flags drop milestones meant for the other role.
-    """
-    program = cohort.program
-    tz = cohort.tz
-    url = _absolute(cohort.get_absolute_url())
-    prefix = f"{program.short_name} {cohort.name}"
-    events = [
+def _application_events(cohort: Cohort, prefix: str, url: str) -> list[CalendarEvent]:
+    return [
         CalendarEvent(
             uid=_uid("cohort", cohort.pk, "deadline"),
             summary=_("%(cohort)s: application deadline") % {"cohort": prefix},
-            start=dt.datetime.combine(cohort.applications_close, dt.time(23, 59), tz),
+            start=dt.datetime.combine(cohort.applications_close, dt.time(23, 59), cohort.tz),
             description=_("Applications are accepted until 11:59 p.m. %(zone)s time.")
-            % {"zone": program.time_zone},
+            % {"zone": cohort.program.time_zone},
             url=url,
             duration=dt.timedelta(0),
         ),
@@ -86,37 +70,28 @@ def cohort_events(
             url=url,
         ),
     ]
-    if not participant:
-        return events
-    if cohort.orientation_date:
-        details = [cohort.orientation_details]
-        if cohort.orientation_link:
-            details.append(_("Join: %(link)s") % {"link": cohort.orientation_link})
-        details.append(
-            _("Attendance is required.")
-            if cohort.orientation_required
-            else _("Attendance is optional.")
-        )
-        events.append(
-            CalendarEvent(
-                uid=_uid("cohort", cohort.pk, "orientation"),
-                summary=_("%(cohort)s: virtual orientation") % {"cohort": prefix},
-                start=cohort.orientation_starts_at
-                if cohort.orientation_time
-                else cohort.orientation_date,
-                end=None if cohort.orientation_time else cohort.orientation_end_date,
-                description="\n".join(d for d in details if d),
-                url=cohort.orientation_link or url,
-            )
-        )
-    events.append(
-        CalendarEvent(
-            uid=_uid("cohort", cohort.pk, "starts"),
-            summary=_("%(cohort)s: formal mentoring begins") % {"cohort": prefix},
-            start=cohort.mentoring_starts,
-            url=url,
-        )
+
+
+def _orientation_event(cohort: Cohort, prefix: str, url: str) -> CalendarEvent:
+    details = [cohort.orientation_details]
+    if cohort.orientation_link:
+        details.append(_("Join: %(link)s") % {"link": cohort.orientation_link})
+    required = cohort.orientation_required
+    details.append(_("Attendance is required.") if required else _("Attendance is optional."))
+    return CalendarEvent(
+        uid=_uid("cohort", cohort.pk, "orientation"),
+        summary=_("%(cohort)s: virtual orientation") % {"cohort": prefix},
+        start=cohort.orientation_starts_at if cohort.orientation_time else cohort.orientation_date,
+        end=None if cohort.orientation_time else cohort.orientation_end_date,
+        description="\n".join(d for d in details if d),
+        url=cohort.orientation_link or url,
     )
+
+
+def _milestone_events(
+    cohort: Cohort, prefix: str, url: str, *, is_mentor: bool, is_mentee: bool
+) -> list[CalendarEvent]:
+    events = []
     for milestone in cohort.milestones.all():
         if not selectors.milestone_concerns(milestone, is_mentor=is_mentor, is_mentee=is_mentee):
             continue
@@ -133,37 +108,70 @@ def cohort_events(
                 url=milestone.link or url,
             )
         )
+    return events
+
+
+def _goal_sheet_event(cohort: Cohort, prefix: str, url: str) -> CalendarEvent | None:
     goal_sheet = selectors.cohort_goal_sheet_due(cohort)
-    if include_goal_sheet and goal_sheet:
-        events.append(
-            CalendarEvent(
-                uid=_uid("cohort", cohort.pk, "goal-sheet"),
-                summary=_("%(cohort)s: goal sheet due") % {"cohort": prefix},
-                start=goal_sheet,
-                description=_(
-                    "Each pair sends its 1 to 3 SMART goals within %(days)d days of the match."
-                )
-                % {"days": program.goal_sheet_due_days},
-                url=url,
-            )
-        )
-    events.extend(
-        [
-            CalendarEvent(
-                uid=_uid("cohort", cohort.pk, "ends"),
-                summary=_("%(cohort)s: formal mentoring ends") % {"cohort": prefix},
-                start=cohort.mentoring_ends,
-                url=url,
-            ),
-            CalendarEvent(
-                uid=_uid("cohort", cohort.pk, "survey"),
-                summary=_("%(cohort)s: assessment survey closes") % {"cohort": prefix},
-                start=cohort.assessment_closes,
-                description=_("Mentors and mentees share their feedback on the program."),
-                url=url,
-            ),
-        ]
+    if not goal_sheet:
+        return None
+    return CalendarEvent(
+        uid=_uid("cohort", cohort.pk, "goal-sheet"),
+        summary=_("%(cohort)s: goal sheet due") % {"cohort": prefix},
+        start=goal_sheet,
+        description=_("Each pair sends its 1 to 3 SMART goals within %(days)d days of the match.")
+        % {"days": cohort.program.goal_sheet_due_days},
+        url=url,
     )
+
+
+def cohort_events(
+    cohort: Cohort,
+    *,
+    participant: bool = True,
+    is_mentor: bool = True,
+    is_mentee: bool = True,
+    include_goal_sheet: bool = True,
+) -> list[CalendarEvent]:
+    """The dated steps of a cohort as events.
+
+    `participant=False` gives an applicant's view (the deadline and the notification only).
+    The audience flags drop milestones meant for the other role.
+    """
+    url = _absolute(cohort.get_absolute_url())
+    prefix = f"{cohort.program.short_name} {cohort.name}"
+    events = _application_events(cohort, prefix, url)
+    if not participant:
+        return events
+    if cohort.orientation_date:
+        events.append(_orientation_event(cohort, prefix, url))
+    events.append(
+        CalendarEvent(
+            uid=_uid("cohort", cohort.pk, "starts"),
+            summary=_("%(cohort)s: formal mentoring begins") % {"cohort": prefix},
+            start=cohort.mentoring_starts,
+            url=url,
+        )
+    )
+    events += _milestone_events(cohort, prefix, url, is_mentor=is_mentor, is_mentee=is_mentee)
+    goal_sheet = _goal_sheet_event(cohort, prefix, url) if include_goal_sheet else None
+    if goal_sheet:
+        events.append(goal_sheet)
+    events += [
+        CalendarEvent(
+            uid=_uid("cohort", cohort.pk, "ends"),
+            summary=_("%(cohort)s: formal mentoring ends") % {"cohort": prefix},
+            start=cohort.mentoring_ends,
+            url=url,
+        ),
+        CalendarEvent(
+            uid=_uid("cohort", cohort.pk, "survey"),
+            summary=_("%(cohort)s: assessment survey closes") % {"cohort": prefix},
+            start=cohort.assessment_closes,
+            description=_("Mentors and mentees share their feedback on the program."),
+            url=url,
+        ),
+    ]
     return events
 
 

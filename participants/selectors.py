@@ -249,8 +249,74 @@ def _user_pairings(user) -> QuerySet[Pairing]:
     )
 
 
+def _participation(
+    application: Application, *, user, now: dt.datetime, surveys: list[Invitation]
+) -> Participation:
+    """One cohort of the person's, without its pairings."""
+    cohort = application.cohort
+    tz = person_time_zone(user=user, application=application, program=cohort.program)
+    attendance = {a.milestone_id: a for a in application.attendance.all()}
+    mine, hidden = [], set()
+    for milestone in cohort.milestones.all():
+        if milestone_concerns(
+            milestone, is_mentor=application.is_mentor, is_mentee=application.is_mentee
+        ):
+            mine.append(milestone)
+        else:
+            # The public timeline lists every milestone; keep only those meant for this person.
+            hidden.add(f"milestone-{milestone.pk}")
+    timeline = [entry for entry in cohort.timeline(now) if entry.key not in hidden]
+    return Participation(
+        application=application,
+        cohort=cohort,
+        tz=tz,
+        phase=cohort.phase(now),
+        timeline=timeline,
+        next=next((e for e in timeline if e.state in ("current", "future")), None),
+        orientation_local=(
+            cohort.orientation_starts_at.astimezone(tz)
+            if cohort.orientation_date and cohort.orientation_time
+            else None
+        ),
+        orientation_attendance=attendance.get(None),
+        milestones=[
+            MilestoneView(
+                milestone=m,
+                starts_local=m.starts_at.astimezone(tz) if m.starts_at else None,
+                attendance=attendance.get(m.pk),
+            )
+            for m in mine
+        ],
+        goal_sheet_due=cohort_goal_sheet_due(cohort),
+        surveys=surveys,
+    )
+
+
+def _pairing_view(pairing: Pairing, application: Application, *, today: dt.date):
+    """The pairing as `application`'s side sees it; None when it is not theirs."""
+    if pairing.mentor_id == application.pk:
+        my_role, me, partner = "mentor", pairing.mentor, pairing.mentee
+    elif pairing.mentee_id == application.pk:
+        my_role, me, partner = "mentee", pairing.mentee, pairing.mentor
+    else:
+        return None
+    my_areas = {a.pk for a in me.areas.all()}
+    return PairingView(
+        pairing=pairing,
+        my_role=my_role,
+        partner=partner,
+        shared_areas=[a for a in partner.areas.all() if a.pk in my_areas],
+        goals=list(pairing.goals.all()),
+        check_ins=list(pairing.check_ins.all()),
+        my_reports=pairing.my_reports,
+        goal_sheet_due=goal_sheet_due(pairing),
+        today=today,
+    )
+
+
 def participations_for_user(*, user, now: dt.datetime | None = None) -> list[Participation]:
-    """Every cohort `user` takes part in (accepted, or in an announced pairing), newest first.
+    """Every cohort `user` takes part in (accepted, or in an announced pairing), newest first,
+    with its pairings and the person's open surveys.
 
     A fixed number of queries however many goals, notes and check-ins there are.
     """
@@ -265,68 +331,14 @@ def participations_for_user(*, user, now: dt.datetime | None = None) -> list[Par
     participations = []
     for application in _participant_applications(user):
         cohort = application.cohort
-        program = cohort.program
-        tz = person_time_zone(user=user, application=application, program=program)
-        today = now.astimezone(cohort.tz).date()
-        attendance = {a.milestone_id: a for a in application.attendance.all()}
-        milestones = [
-            MilestoneView(
-                milestone=m,
-                starts_local=m.starts_at.astimezone(tz) if m.starts_at else None,
-                attendance=attendance.get(m.pk),
-            )
-            for m in cohort.milestones.all()
-            if milestone_concerns(
-                m, is_mentor=application.is_mentor, is_mentee=application.is_mentee
-            )
-        ]
-        # The public timeline lists every milestone; keep only those meant for this person.
-        hidden = {
-            f"milestone-{m.pk}"
-            for m in cohort.milestones.all()
-            if not milestone_concerns(
-                m, is_mentor=application.is_mentor, is_mentee=application.is_mentee
-            )
-        }
-        timeline = [entry for entry in cohort.timeline(now) if entry.key not in hidden]
-        participation = Participation(
-            application=application,
-            cohort=cohort,
-            tz=tz,
-            phase=cohort.phase(now),
-            timeline=timeline,
-            next=next((e for e in timeline if e.state in ("current", "future")), None),
-            orientation_local=(
-                cohort.orientation_starts_at.astimezone(tz)
-                if cohort.orientation_date and cohort.orientation_time
-                else None
-            ),
-            orientation_attendance=attendance.get(None),
-            milestones=milestones,
-            goal_sheet_due=cohort_goal_sheet_due(cohort),
-            surveys=surveys_by_cohort.get(cohort.pk, []),
+        participation = _participation(
+            application, user=user, now=now, surveys=surveys_by_cohort.get(cohort.pk, [])
         )
+        today = now.astimezone(cohort.tz).date()
         for pairing in pairings_by_cohort.get(cohort.pk, []):
-            if pairing.mentor_id == application.pk:
-                my_role, me, partner = "mentor", pairing.mentor, pairing.mentee
-            elif pairing.mentee_id == application.pk:
-                my_role, me, partner = "mentee", pairing.mentee, pairing.mentor
-            else:
-                continue
-            my_areas = {a.pk for a in me.areas.all()}
-            participation.pairings.append(
-                PairingView(
-                    pairing=pairing,
-                    my_role=my_role,
-                    partner=partner,
-                    shared_areas=[a for a in partner.areas.all() if a.pk in my_areas],
-                    goals=list(pairing.goals.all()),
-                    check_ins=list(pairing.check_ins.all()),
-                    my_reports=pairing.my_reports,
-                    goal_sheet_due=goal_sheet_due(pairing),
-                    today=today,
-                )
-            )
+            view = _pairing_view(pairing, application, today=today)
+            if view is not None:
+                participation.pairings.append(view)
         participations.append(participation)
     return participations
 
