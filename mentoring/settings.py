@@ -206,7 +206,7 @@ NOTIFICATION_PLANNERS = [
     "applications.planners.plan_deadline_reminders",
     "matching.participants.planners.plan_orientation_reminders",
     "matching.participants.planners.plan_goal_sheet_reminders",
-    "assessment.services.plan_survey_invitations",
+    "assessment.planners.plan_survey_invitations",
 ]
 
 # The notification outbox (notifications/delivery.py): how long a worker's claim on a message
