@@ -200,6 +200,13 @@ DEMO_SEEDERS = [
     "assessment.demo.seed",
 ]
 
+# Run by cohorts.services.cohort_create on every new cohort, in its transaction (each
+# `hook(*, cohort)`): apps above cohorts add what a cohort needs from them without cohorts
+# importing them.
+COHORT_CREATED_HOOKS = [
+    "assessment.services.surveys_create_for_cohort",
+]
+
 # Planners that create due notifications (each `planner(*, now) -> int`, idempotent by key);
 # run by the beat's plan task and by `manage.py tick`.
 NOTIFICATION_PLANNERS = [

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 def cohort(program):
     program.contact_email = "committee@example.org"
     program.save()
-    return CohortFactory(program=program, phase="assessment")
+    return CohortFactory(program=program, phase="assessment", surveys=True)
 
 
 def test_two_ticks_send_one_invitation_email_per_participant_and_role(cohort):
