@@ -9,22 +9,8 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from cohorts.models import Cohort
 
-from . import eligibility
+from . import eligibility, fields
 from .models import Application
-
-PREFILL_FROM_APPLICATION = [
-    "full_name",
-    "pronouns",
-    "email",
-    "job_title",
-    "employer",
-    "library_type",
-    "state",
-    "country",
-    "time_zone",
-    "membership_number",
-]
-PREFILL_FROM_PROFILE = ["full_name", "pronouns", "job_title", "employer", "time_zone"]
 
 
 def cohort_for_apply(*, program_slug: str, cohort_slug: str) -> Cohort:
@@ -51,9 +37,9 @@ def prefill_for(*, user: User) -> dict:
     """Profile answers for a new application: from the person's last application, else profile."""
     last = Application.objects.filter(applicant=user).order_by("-updated_at", "-pk").first()
     if last is not None:
-        initial = {name: getattr(last, name) for name in PREFILL_FROM_APPLICATION}
+        initial = {name: getattr(last, name) for name in fields.CARRIED_FORWARD_FIELDS}
     else:
-        initial = {name: getattr(user, name) for name in PREFILL_FROM_PROFILE}
+        initial = {name: getattr(user, name) for name in fields.PROFILE_FIELDS}
     initial = {name: value for name, value in initial.items() if value}
     initial.setdefault("email", user.email)
     return initial

@@ -16,42 +16,10 @@ from accounts.models import User, time_zone_choices
 from cohorts.models import Cohort
 from notifications.services import notification_create
 
-from . import eligibility
+from . import eligibility, fields
 from .models import Application
 from .summary import answer_summary
 
-# The model fields an applicant answers (areas is a many-to-many, set separately).
-ANSWER_FIELDS = [
-    "role",
-    "full_name",
-    "pronouns",
-    "email",
-    "job_title",
-    "employer",
-    "library_type",
-    "state",
-    "country",
-    "time_zone",
-    "years_experience",
-    "membership_status",
-    "membership_number",
-    "membership_attested",
-    "is_adult",
-    "children_service_connection",
-    "mentee_goals",
-    "mentor_offer",
-    "previous_mentoring",
-    "meeting_modes",
-    "hours_per_month",
-    "capacity",
-    "library_type_preference",
-    "prefers_same_region",
-    "demographics",
-    "demographic_preference",
-    "commits_orientation",
-    "commits_assessment",
-]
-PROFILE_FIELDS = ["full_name", "pronouns", "job_title", "employer", "time_zone"]
 EDITABLE_STATUSES = (
     Application.Status.DRAFT,
     Application.Status.SUBMITTED,
@@ -124,17 +92,16 @@ def _locked(*, cohort: Cohort, applicant: User, role: str) -> tuple[Application,
 
 
 def _apply_answers(application: Application, answers: dict) -> None:
-    for name in ANSWER_FIELDS:
-        if name in answers:
-            value = answers[name]
-            if value is None and name not in ("years_experience", "hours_per_month", "capacity"):
-                value = [] if name in ("meeting_modes", "demographics") else ""
-            if name == "demographic_preference" and value is None:
-                value = []
-            field = Application._meta.get_field(name)
-            if value == "" and not field.blank and name != "role":
-                value = field.get_default()  # an unanswered choice keeps its default
-            setattr(application, name, value)
+    for name in fields.ANSWER_FIELDS:
+        if name not in answers:
+            continue
+        value = answers[name]
+        field = Application._meta.get_field(name)
+        if value is None and not field.null:
+            value = field.get_default()  # "" for text, [] for a list, the default choice
+        elif value == "" and not field.blank and name != "role":
+            value = field.get_default()  # an unanswered choice keeps its default
+        setattr(application, name, value)
     exclude = ["cohort", "applicant", "areas", "status"]
     if not application.role:
         exclude.append("role")  # a draft may be saved before the role is chosen
@@ -196,11 +163,8 @@ def application_submit(
             % {"status": application.get_status_display().lower()}
         )
     answers = dict(answers)
-    roles = eligibility.roles_of(answers["role"])
-    for name in eligibility.MENTOR_ONLY if "mentor" not in roles else []:
-        answers[name] = None if name == "capacity" else ""
-    if "mentee" not in roles:
-        answers.update(mentee_goals="", children_service_connection="", is_adult=False)
+    for name in fields.fields_only_for_other_roles(eligibility.roles_of(answers["role"])):
+        answers[name] = None  # cleared: a mentor-only answer is not kept for a mentee
     _apply_answers(application, answers)
     first_submission = application.status != Application.Status.SUBMITTED
     application.status = Application.Status.SUBMITTED
@@ -227,7 +191,7 @@ def _save_profile(user: User, application: Application) -> None:
     """Keep the person's profile up to date so the next application starts prefilled."""
     zones = {zone for zone, _label in time_zone_choices()}
     changed = []
-    for name in PROFILE_FIELDS:
+    for name in fields.PROFILE_FIELDS:
         value = getattr(application, name)
         if name == "time_zone" and value not in zones:
             continue
