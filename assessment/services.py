@@ -13,18 +13,17 @@ from cohorts.models import Cohort, Program
 from notifications.services import notification_create
 
 from .defaults import default_template
-from .models import Answer, Audience, Invitation, Question, Response, Survey, SurveyTemplate
-
-QUESTION_FIELDS = (
-    "order",
-    "code",
-    "kind",
-    "text",
-    "help_text",
-    "required",
-    "choices",
-    "low_label",
-    "high_label",
+from .models import (
+    QUESTION_FIELDS,
+    TEXT_LIMITS,
+    Answer,
+    Audience,
+    Invitation,
+    Question,
+    QuestionKind,
+    Response,
+    Survey,
+    SurveyTemplate,
 )
 
 
@@ -184,7 +183,7 @@ def _clean_value(question: Question, value):
             raise ValidationError(_("Choose from the choices given."))
         return value
     text = str(value).strip()
-    limit = 300 if question.kind == "short_text" else 5000
+    limit = TEXT_LIMITS.get(question.kind, TEXT_LIMITS[QuestionKind.LONG_TEXT])
     if len(text) > limit:
         raise ValidationError(_("Keep it under %(limit)s characters.") % {"limit": limit})
     return text or None

@@ -13,7 +13,7 @@ from django.db.models import Case, CharField, Count, F, Q, Value, When
 from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import gettext as _
 
-from assessment.models import YES_NO_LABELS, Answer, Audience, QuestionKind, Survey
+from assessment.models import Answer, Audience, QuestionKind, Survey, answer_display
 from cohorts.models import Cohort, Program
 
 from .charts import BarChart, Series
@@ -242,18 +242,6 @@ SURVEY_HEADERS = [
 ]
 
 
-def _display(kind: str, value) -> str | int:
-    if value is None:
-        return ""
-    if kind == QuestionKind.YES_NO:
-        return str(YES_NO_LABELS.get(value, value))
-    if isinstance(value, list):
-        return "; ".join(str(v) for v in value)
-    if isinstance(value, int):
-        return value
-    return str(value)
-
-
 def survey_rows(*, program: Program, cohort: Cohort | None = None) -> Iterator[list]:
     """One row per answer, numbered by response within each survey. For an anonymous survey
     the query itself leaves out the name, email and time, so they never leave the database."""
@@ -333,7 +321,7 @@ def survey_rows(*, program: Program, cohort: Cohort | None = None) -> Iterator[l
             None if anonymous else local_time(submitted, tz),
             code,
             text,
-            _display(kind, value),
+            answer_display(kind, value),
         ]
 
 
