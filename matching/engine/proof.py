@@ -6,7 +6,6 @@ from __future__ import annotations
 import numpy as np
 
 from .candidates import _pair_usable, _State
-from .validation import _row_step
 
 
 def _potentials(
@@ -130,7 +129,7 @@ def _violations(
     """
     prob = state.prob
     n, m = prob.n, prob.m
-    step = _row_step(m)
+    step = state.prob.options.row_step(m)
     found: list[np.ndarray] = []
     limit = dm + 2.0 * state.tol
     buf = np.empty((min(step, n), m))
