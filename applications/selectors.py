@@ -19,6 +19,11 @@ def cohort_for_apply(*, program_slug: str, cohort_slug: str) -> Cohort:
     )
 
 
+def application_to(*, cohort: Cohort, user: User) -> Application | None:
+    """The person's own application to `cohort`, if they started one."""
+    return Application.objects.filter(cohort=cohort, applicant=user).first()
+
+
 def applications_of(*, user: User) -> QuerySet[Application]:
     """The person's own applications, newest cohort first. Nobody else's, ever."""
     return (
