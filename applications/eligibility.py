@@ -27,7 +27,6 @@ COMMON_REQUIRED = [
 ]
 MENTEE_REQUIRED = ["mentee_goals"]
 MENTOR_REQUIRED = ["mentor_offer", "capacity"]
-MEMBER_STATUSES = (MembershipStatus.MEMBER, MembershipStatus.LAPSED)
 
 
 def roles_of(role: str) -> list[str]:

@@ -28,14 +28,6 @@ class ProgramQuerySet(models.QuerySet):
             return self
         return self.filter(committee_memberships__user=user).distinct()
 
-    def chaired_by(self, user):
-        if user.sees_all_programs:
-            return self
-        return self.filter(
-            committee_memberships__user=user,
-            committee_memberships__role__in=CommitteeMembership.APPROVING_ROLES,
-        ).distinct()
-
 
 class Program(models.Model):
     """A mentoring program run by an association's committee, in yearly cohorts."""

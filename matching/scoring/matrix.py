@@ -13,7 +13,6 @@ from .weights import Weights, _experience_points, _proximity_value
 
 _CHUNK = 262_144
 _MODE_BITS = {mode: 1 << index for index, mode in enumerate(MEETING_MODES)}
-_POPCOUNT = np.array([bin(value).count("1") for value in range(256)], dtype=np.int64)
 
 
 @dataclass(frozen=True)
