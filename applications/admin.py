@@ -6,11 +6,52 @@ from django.utils.translation import ngettext
 
 from cohorts.admin_scoping import ProgramScopedAdminMixin
 
-from . import services
-from .choices import Demographic, MembershipStatus
+from . import fields, services
+from .choices import Demographic, MeetingMode, MembershipStatus
 from .models import Application
 
-DEMOGRAPHIC_FIELDS = ("demographics_display", "demographic_preference_display")
+# Answers the admin shows through a method that turns stored values into words.
+SHOWN_AS = {
+    "areas": "areas_display",
+    "meeting_modes": "meeting_modes_display",
+    "demographics": "demographics_display",
+    "demographic_preference": "demographic_preference_display",
+}
+# Shown with a section's answers, after them.
+SECTION_EXTRAS = {"membership": ["membership_confirmed_at", "membership_confirmed_by"]}
+DEMOGRAPHIC_FIELDS = tuple(SHOWN_AS.get(name, name) for name in fields.DEMOGRAPHIC_FIELDS)
+COMMITTEE_EDITS = ["priority", "committee_notes"]
+
+
+def _review_fieldsets() -> list[tuple]:
+    """The committee's review: the applicant's answers in the form's sections (see
+    applications.fields), then the committee's own fields."""
+    fieldsets = [
+        (None, {"fields": ["cohort", "applicant", *fields.section("role").fields, "status"]})
+    ]
+    for section in fields.SECTIONS:
+        if section.key == "role":
+            continue
+        names = [SHOWN_AS.get(name, name) for name in section.fields]
+        names += SECTION_EXTRAS.get(section.key, [])
+        fieldsets.append((section.heading_for_review, {"fields": names}))
+    fieldsets.append(
+        (
+            _("Committee"),
+            {
+                "fields": [
+                    *COMMITTEE_EDITS,
+                    "decided_by",
+                    "decided_at",
+                    "submitted_at",
+                    "withdrawn_at",
+                    "created_at",
+                    "updated_at",
+                ]
+            },
+        )
+    )
+    return fieldsets
 
 
 class FundedMembershipFilter(admin.SimpleListFilter):
@@ -95,116 +136,13 @@ class ApplicationAdmin(ProgramScopedAdminMixin, admin.ModelAdmin):
         _decision_action(Application.Status.UNDER_REVIEW, _("Mark the selected under review")),
         "confirm_membership",
     ]
+    fieldsets = _review_fieldsets()
+    # The answers are the applicant's: the committee reads them and edits only its own fields.
     readonly_fields = [
-        "cohort",
-        "applicant",
-        "role",
-        "status",
-        "full_name",
-        "pronouns",
-        "email",
-        "job_title",
-        "employer",
-        "library_type",
-        "state",
-        "country",
-        "time_zone",
-        "years_experience",
-        "membership_status",
-        "membership_number",
-        "membership_attested",
-        "membership_confirmed_at",
-        "membership_confirmed_by",
-        "is_adult",
-        "children_service_connection",
-        "mentee_goals",
-        "mentor_offer",
-        "capacity",
-        "areas_display",
-        "previous_mentoring",
-        "meeting_modes_display",
-        "hours_per_month",
-        "library_type_preference",
-        "prefers_same_region",
-        "demographics_display",
-        "demographic_preference_display",
-        "commits_orientation",
-        "commits_assessment",
-        "decided_by",
-        "decided_at",
-        "created_at",
-        "updated_at",
-        "submitted_at",
-        "withdrawn_at",
-    ]
-    fieldsets = [
-        (None, {"fields": ["cohort", "applicant", "role", "status"]}),
-        (
-            _("About the applicant"),
-            {
-                "fields": [
-                    "full_name",
-                    "pronouns",
-                    "email",
-                    "job_title",
-                    "employer",
-                    "library_type",
-                    "state",
-                    "country",
-                    "time_zone",
-                    "years_experience",
-                ]
-            },
-        ),
-        (
-            _("Membership"),
-            {
-                "fields": [
-                    "membership_status",
-                    "membership_number",
-                    "membership_attested",
-                    "membership_confirmed_at",
-                    "membership_confirmed_by",
-                ]
-            },
-        ),
-        (
-            _("As a mentee"),
-            {"fields": ["mentee_goals", "is_adult", "children_service_connection"]},
-        ),
-        (_("As a mentor"), {"fields": ["mentor_offer", "capacity"]}),
-        (_("Interests and experience"), {"fields": ["areas_display", "previous_mentoring"]}),
-        (
-            _("Working together"),
-            {
-                "fields": [
-                    "meeting_modes_display",
-                    "hours_per_month",
-                    "library_type_preference",
-                    "prefers_same_region",
-                ]
-            },
-        ),
-        (
-            _("How the applicant identifies (confidential)"),
-            {"fields": list(DEMOGRAPHIC_FIELDS)},
-        ),
-        (_("Commitments"), {"fields": ["commits_orientation", "commits_assessment"]}),
-        (
-            _("Committee"),
-            {
-                "fields": [
-                    "priority",
-                    "committee_notes",
-                    "decided_by",
-                    "decided_at",
-                    "submitted_at",
-                    "withdrawn_at",
-                    "created_at",
-                    "updated_at",
-                ]
-            },
-        ),
+        name
+        for _heading, options in fieldsets
+        for name in options["fields"]
+        if name not in COMMITTEE_EDITS
     ]
 
     def has_add_permission(self, request, *args):
@@ -241,8 +179,6 @@ class ApplicationAdmin(ProgramScopedAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("ways to meet"))
     def meeting_modes_display(self, obj):
-        from .choices import MeetingMode
-
         labels = dict(MeetingMode.choices)
         return ", ".join(str(labels.get(m, m)) for m in obj.meeting_modes) or "–"
 

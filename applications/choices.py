@@ -119,32 +119,3 @@ STATE_CHOICES = [
     (_("Elsewhere"), [(OUTSIDE_US, _("Outside the United States (name the country)"))]),
 ]
 STATE_NAMES = dict(US_STATES + US_TERRITORIES)
-
-# Census regions, used to tell whether two people are "near"; territories are their own region.
-REGIONS = {
-    "Northeast": ["CT", "ME", "MA", "NH", "RI", "VT", "NJ", "NY", "PA"],
-    "Midwest": ["IL", "IN", "MI", "OH", "WI", "IA", "KS", "MN", "MO", "NE", "ND", "SD"],
-    "South": [
-        "DE",
-        "DC",
-        "FL",
-        "GA",
-        "MD",
-        "NC",
-        "SC",
-        "VA",
-        "WV",
-        "AL",
-        "KY",
-        "MS",
-        "TN",
-        "AR",
-        "LA",
-        "OK",
-        "TX",
-    ],
-    "West": ["AZ", "CO", "ID", "MT", "NV", "NM", "UT", "WY", "AK", "CA", "HI", "OR", "WA"],
-    "Caribbean territories": ["PR", "VI"],
-    "Pacific territories": ["GU", "MP", "AS"],
-}
-REGION_OF = {code: region for region, codes in REGIONS.items() for code in codes}

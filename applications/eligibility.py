@@ -27,9 +27,6 @@ COMMON_REQUIRED = [
 ]
 MENTEE_REQUIRED = ["mentee_goals"]
 MENTOR_REQUIRED = ["mentor_offer", "capacity"]
-MENTEE_ONLY = ["mentee_goals", "is_adult", "children_service_connection"]
-MENTOR_ONLY = ["mentor_offer", "capacity"]
-MEMBER_STATUSES = (MembershipStatus.MEMBER, MembershipStatus.LAPSED)
 
 
 def roles_of(role: str) -> list[str]:

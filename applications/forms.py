@@ -20,8 +20,8 @@ from .choices import (
     MembershipStatus,
     Role,
 )
+from .fields import ANSWERED_FIELDS, SECTIONS, Section
 from .models import Application
-from .services import ANSWER_FIELDS
 
 TEXT_LIMIT = 3000
 
@@ -104,7 +104,7 @@ class ApplicationForm(forms.ModelForm):
 
     class Meta:
         model = Application
-        fields = [*ANSWER_FIELDS, "areas"]
+        fields = list(ANSWERED_FIELDS)
         widgets = {
             "mentee_goals": forms.Textarea(attrs={"rows": 4}),
             "mentor_offer": forms.Textarea(attrs={"rows": 4}),
@@ -170,10 +170,9 @@ class ApplicationForm(forms.ModelForm):
                 {k: list(v) if isinstance(v, (list, tuple)) else [v] for k, v in data.items()}
             )
         multiline = {
-            "mentee_goals",
-            "mentor_offer",
-            "previous_mentoring",
-            "children_service_connection",
+            name
+            for name, field in self.base_fields.items()
+            if isinstance(field.widget, forms.Textarea)
         }
         for key in list(data.keys()):
             data.setlist(
@@ -191,10 +190,27 @@ class ApplicationForm(forms.ModelForm):
         helper = FormHelper()
         helper.form_tag = False
         helper.disable_csrf = True
+        notes = self._section_notes()
+        helper.layout = Layout(
+            *(self._section(section, notes.get(section.key, [])) for section in SECTIONS)
+        )
+        return helper
+
+    def _section(self, section: Section, notes: list[HTML]):
+        """One section of the page; a role's section is shown only to applicants in that role
+        (see static/js/application_form.js)."""
+        names = [name for name in section.fields if name in self.fields]
+        if section.role:
+            return Div(
+                Fieldset(section.heading, *notes, *names),
+                css_class="app-section role-section",
+                data_role=section.role,
+            )
+        return Fieldset(section.heading, *notes, *names, css_class="app-section")
+
+    def _section_notes(self) -> dict[str, list[HTML]]:
+        """The program's words shown at the top of a section, by section key."""
         program = self.program
-        mentee_fields = ["mentee_goals"]
-        if program.mentees_confirm_children_service:
-            mentee_fields += ["is_adult", "children_service_connection"]
         membership_note = HTML(
             format_html(
                 '<p class="form-text">{}</p>',
@@ -210,79 +226,16 @@ class ApplicationForm(forms.ModelForm):
             if program.membership_exception
             else HTML("")
         )
-        helper.layout = Layout(
-            Fieldset(_("How you are applying"), "role", css_class="app-section"),
-            Fieldset(
-                _("About you"),
-                "full_name",
-                "pronouns",
-                "email",
-                "job_title",
-                "employer",
-                "library_type",
-                "state",
-                "country",
-                "time_zone",
-                "years_experience",
-                css_class="app-section",
-            ),
-            Fieldset(
-                _("Membership"),
-                membership_note,
-                exception,
-                "membership_status",
-                "membership_number",
-                "membership_attested",
-                css_class="app-section",
-            ),
-            Div(
-                Fieldset(_("As a mentee"), *mentee_fields),
-                css_class="app-section role-section",
-                data_role="mentee",
-            ),
-            Div(
-                Fieldset(_("As a mentor"), "mentor_offer", "capacity"),
-                css_class="app-section role-section",
-                data_role="mentor",
-            ),
-            Fieldset(
-                _("Interests and experience"),
-                "areas",
-                "previous_mentoring",
-                css_class="app-section",
-            ),
-            Fieldset(
-                _("Working together"),
-                "meeting_modes",
-                "hours_per_month",
-                "library_type_preference",
-                "prefers_same_region",
-                css_class="app-section",
-            ),
-            Fieldset(
-                _("How you identify (optional and confidential)"),
-                HTML(
-                    format_html(
-                        '<p class="form-text">{}</p>',
-                        _(
-                            "Answer only if you wish. These answers are used only for the "
-                            "matching preference you choose here, and are never shown to "
-                            "your match."
-                        ),
-                    )
+        privacy = HTML(
+            format_html(
+                '<p class="form-text">{}</p>',
+                _(
+                    "Answer only if you wish. These answers are used only for the matching "
+                    "preference you choose here, and are never shown to your match."
                 ),
-                "demographics",
-                "demographic_preference",
-                css_class="app-section",
-            ),
-            Fieldset(
-                _("Commitments"),
-                "commits_orientation",
-                "commits_assessment",
-                css_class="app-section",
-            ),
+            )
         )
-        return helper
+        return {"membership": [membership_note, exception], "demographics": [privacy]}
 
     def clean(self):
         cleaned = super().clean()

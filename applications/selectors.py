@@ -9,28 +9,19 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from cohorts.models import Cohort
 
-from . import eligibility
+from . import eligibility, fields
 from .models import Application
-
-PREFILL_FROM_APPLICATION = [
-    "full_name",
-    "pronouns",
-    "email",
-    "job_title",
-    "employer",
-    "library_type",
-    "state",
-    "country",
-    "time_zone",
-    "membership_number",
-]
-PREFILL_FROM_PROFILE = ["full_name", "pronouns", "job_title", "employer", "time_zone"]
 
 
 def cohort_for_apply(*, program_slug: str, cohort_slug: str) -> Cohort:
     return get_object_or_404(
         Cohort.objects.select_related("program"), program__slug=program_slug, slug=cohort_slug
     )
+
+
+def application_to(*, cohort: Cohort, user: User) -> Application | None:
+    """The person's own application to `cohort`, if they started one."""
+    return Application.objects.filter(cohort=cohort, applicant=user).first()
 
 
 def applications_of(*, user: User) -> QuerySet[Application]:
@@ -51,9 +42,9 @@ def prefill_for(*, user: User) -> dict:
     """Profile answers for a new application: from the person's last application, else profile."""
     last = Application.objects.filter(applicant=user).order_by("-updated_at", "-pk").first()
     if last is not None:
-        initial = {name: getattr(last, name) for name in PREFILL_FROM_APPLICATION}
+        initial = {name: getattr(last, name) for name in fields.CARRIED_FORWARD_FIELDS}
     else:
-        initial = {name: getattr(user, name) for name in PREFILL_FROM_PROFILE}
+        initial = {name: getattr(user, name) for name in fields.PROFILE_FIELDS}
     initial = {name: value for name, value in initial.items() if value}
     initial.setdefault("email", user.email)
     return initial

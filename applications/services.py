@@ -5,6 +5,9 @@ the outbox inside that transaction, with keys that make a retry or a double clic
 """
 
 import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from enum import StrEnum
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -16,42 +19,12 @@ from accounts.models import User, time_zone_choices
 from cohorts.models import Cohort
 from notifications.services import notification_create
 
-from . import eligibility
+from . import eligibility, fields
 from .models import Application
 from .summary import answer_summary
 
-# The model fields an applicant answers (areas is a many-to-many, set separately).
-ANSWER_FIELDS = [
-    "role",
-    "full_name",
-    "pronouns",
-    "email",
-    "job_title",
-    "employer",
-    "library_type",
-    "state",
-    "country",
-    "time_zone",
-    "years_experience",
-    "membership_status",
-    "membership_number",
-    "membership_attested",
-    "is_adult",
-    "children_service_connection",
-    "mentee_goals",
-    "mentor_offer",
-    "previous_mentoring",
-    "meeting_modes",
-    "hours_per_month",
-    "capacity",
-    "library_type_preference",
-    "prefers_same_region",
-    "demographics",
-    "demographic_preference",
-    "commits_orientation",
-    "commits_assessment",
-]
-PROFILE_FIELDS = ["full_name", "pronouns", "job_title", "employer", "time_zone"]
+logger = logging.getLogger(__name__)
+
 EDITABLE_STATUSES = (
     Application.Status.DRAFT,
     Application.Status.SUBMITTED,
@@ -124,17 +97,16 @@ def _locked(*, cohort: Cohort, applicant: User, role: str) -> tuple[Application,
 
 
 def _apply_answers(application: Application, answers: dict) -> None:
-    for name in ANSWER_FIELDS:
-        if name in answers:
-            value = answers[name]
-            if value is None and name not in ("years_experience", "hours_per_month", "capacity"):
-                value = [] if name in ("meeting_modes", "demographics") else ""
-            if name == "demographic_preference" and value is None:
-                value = []
-            field = Application._meta.get_field(name)
-            if value == "" and not field.blank and name != "role":
-                value = field.get_default()  # an unanswered choice keeps its default
-            setattr(application, name, value)
+    for name in fields.ANSWER_FIELDS:
+        if name not in answers:
+            continue
+        value = answers[name]
+        field = Application._meta.get_field(name)
+        if value is None and not field.null:
+            value = field.get_default()  # "" for text, [] for a list, the default choice
+        elif value == "" and not field.blank and name != "role":
+            value = field.get_default()  # an unanswered choice keeps its default
+        setattr(application, name, value)
     exclude = ["cohort", "applicant", "areas", "status"]
     if not application.role:
         exclude.append("role")  # a draft may be saved before the role is chosen
@@ -196,11 +168,8 @@ def application_submit(
             % {"status": application.get_status_display().lower()}
         )
     answers = dict(answers)
-    roles = eligibility.roles_of(answers["role"])
-    for name in eligibility.MENTOR_ONLY if "mentor" not in roles else []:
-        answers[name] = None if name == "capacity" else ""
-    if "mentee" not in roles:
-        answers.update(mentee_goals="", children_service_connection="", is_adult=False)
+    for name in fields.fields_only_for_other_roles(eligibility.roles_of(answers["role"])):
+        answers[name] = None  # cleared: a mentor-only answer is not kept for a mentee
     _apply_answers(application, answers)
     first_submission = application.status != Application.Status.SUBMITTED
     application.status = Application.Status.SUBMITTED
@@ -223,11 +192,163 @@ def application_submit(
     return application
 
 
+class SaveOutcome(StrEnum):
+    """What became of the application page's Save draft or Submit."""
+
+    LOCKED = "locked"  # past the stage where its applicant may change it: nothing saved
+    REFUSED = "refused"  # it changed state while the form was open: nothing saved
+    NOT_OPEN = "not_open"  # the call has not opened yet: nothing saved
+    CLOSED = "closed"  # the deadline passed while the form was open: a draft kept its answers
+    DRAFT_SAVED = "draft_saved"
+    DRAFT_PARTLY_SAVED = "draft_partly_saved"  # saved, except answers that failed their checks
+    NEEDS_ATTENTION = "needs_attention"  # not submitted: errors beside the fields
+    SUBMITTED = "submitted"  # the first submission: a confirmation email is on its way
+    CHANGES_SAVED = "changes_saved"  # a submitted application changed before the deadline
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    outcome: SaveOutcome
+    application: Application | None
+    message: str = ""  # what to tell the applicant
+    errors: dict[str, list[str]] = field(default_factory=dict)  # by field, from the service
+
+
+def application_refusal(
+    *, cohort: Cohort, application: Application | None, now: dt.datetime
+) -> SaveResult | None:
+    """Why the applicant cannot change their application to `cohort` now (LOCKED, NOT_OPEN or
+    CLOSED, with the words to tell them); None when they can."""
+    if application is not None and application.status not in EDITABLE_STATUSES:
+        return SaveResult(
+            SaveOutcome.LOCKED, application, _("This application can no longer be changed.")
+        )
+    if now < cohort.applications_open_at:
+        return SaveResult(SaveOutcome.NOT_OPEN, application, closed_message(cohort, now))
+    if not cohort.is_accepting_applications(now):
+        return SaveResult(SaveOutcome.CLOSED, application, closed_message(cohort, now))
+    return None
+
+
+def application_form_mode(*, application: Application | None, action: str) -> str:
+    """The checks the application page applies: "submit" when the applicant pressed Submit or
+    the application is already submitted (a change must keep it complete), else "draft"."""
+    submitted = application is not None and application.status == Application.Status.SUBMITTED
+    return "submit" if submitted or action == "submit" else "draft"
+
+
+def application_save(
+    *,
+    cohort: Cohort,
+    applicant: User,
+    action: str,
+    answers: dict,
+    valid: bool,
+    now: dt.datetime | None = None,
+) -> SaveResult:
+    """The application page's Save draft or Submit (`action`): decide what to save and what to
+    tell the applicant. Never loses what was typed: whatever cannot be submitted is kept as a
+    draft, unless the application is already submitted (its submitted answers stand).
+
+    `answers` are the answers that passed their own checks (type, length); `valid` says whether
+    every answer passed the page's checks in application_form_mode's mode.
+    """
+    now = now or timezone.now()
+    application = Application.objects.filter(cohort=cohort, applicant=applicant).first()
+    refusal = application_refusal(cohort=cohort, application=application, now=now)
+    if refusal is not None and refusal.outcome == SaveOutcome.CLOSED:
+        return _closed(cohort, applicant, answers, application, now)
+    if refusal is not None:
+        return refusal
+    if application_form_mode(application=application, action=action) == "submit":
+        return _submit(cohort, applicant, answers, valid, application, now)
+    application = _draft_quietly(cohort, applicant, answers, now)
+    if not valid:
+        return SaveResult(
+            SaveOutcome.DRAFT_PARTLY_SAVED,
+            application,
+            _("Draft saved, except the answers marked below. Correct them and save again."),
+        )
+    return SaveResult(
+        SaveOutcome.DRAFT_SAVED,
+        application,
+        _("Draft saved. Come back and finish it any time before 11:59 p.m. on %(date)s.")
+        % {"date": date_format(cohort.applications_close, "l, F j, Y")},
+    )
+
+
+def _closed(
+    cohort: Cohort,
+    applicant: User,
+    answers: dict,
+    application: Application | None,
+    now: dt.datetime,
+) -> SaveResult:
+    """Loaded before the deadline, posted after: refuse, but keep every word typed."""
+    message = closed_message(cohort, now)
+    if application is not None and application.status == Application.Status.SUBMITTED:
+        message += " " + _("Your changes were not saved; your submitted answers stand.")
+    else:
+        application = _draft_quietly(cohort, applicant, answers, now)
+        message += " " + _(
+            "Your answers are saved as a draft, but the application can no longer be submitted."
+        )
+    return SaveResult(SaveOutcome.CLOSED, application, message)
+
+
+def _submit(
+    cohort: Cohort,
+    applicant: User,
+    answers: dict,
+    valid: bool,
+    application: Application | None,
+    now: dt.datetime,
+) -> SaveResult:
+    submitted = application is not None and application.status == Application.Status.SUBMITTED
+    errors: dict[str, list[str]] = {}
+    if valid:
+        try:
+            saved = application_submit(cohort=cohort, applicant=applicant, answers=answers, now=now)
+        except ValidationError as error:
+            errors = error.message_dict
+        except ApplicationLocked as error:
+            return SaveResult(SaveOutcome.REFUSED, application, str(error))
+        except ApplicationsClosed:  # the deadline passed during this very request
+            return _closed(cohort, applicant, answers, application, now)
+        else:
+            if submitted:
+                return SaveResult(SaveOutcome.CHANGES_SAVED, saved, _("Your changes are saved."))
+            return SaveResult(
+                SaveOutcome.SUBMITTED,
+                saved,
+                _("Your application is submitted. A confirmation is on its way to %s.")
+                % saved.email,
+            )
+    if not submitted:
+        application = _draft_quietly(cohort, applicant, answers, now)
+    message = _(
+        "Some answers need attention: see the notes beside them. "
+        "Everything you typed is kept%(draft)s."
+    ) % {"draft": "" if submitted else _(" and saved as a draft")}
+    return SaveResult(SaveOutcome.NEEDS_ATTENTION, application, message, errors)
+
+
+def _draft_quietly(
+    cohort: Cohort, applicant: User, answers: dict, now: dt.datetime
+) -> Application | None:
+    """Save what passed its checks as a draft; a submitted application is never reverted."""
+    try:
+        return application_save_draft(cohort=cohort, applicant=applicant, answers=answers, now=now)
+    except (ApplicationLocked, ApplicationsClosed, ValidationError):
+        logger.info("Draft of %s for %s not saved", applicant.pk, cohort.pk, exc_info=True)
+        return Application.objects.filter(cohort=cohort, applicant=applicant).first()
+
+
 def _save_profile(user: User, application: Application) -> None:
     """Keep the person's profile up to date so the next application starts prefilled."""
     zones = {zone for zone, _label in time_zone_choices()}
     changed = []
-    for name in PROFILE_FIELDS:
+    for name in fields.PROFILE_FIELDS:
         value = getattr(application, name)
         if name == "time_zone" and value not in zones:
             continue

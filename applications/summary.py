@@ -5,8 +5,11 @@ templates escape them.
 """
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from .choices import OUTSIDE_US, STATE_NAMES, Demographic, LibraryType, MeetingMode
+from .eligibility import roles_of
+from .fields import SECTIONS
 
 
 def _yes_no(value: bool) -> str:
@@ -24,98 +27,116 @@ def location(application) -> str:
     return STATE_NAMES.get(application.state, application.state)
 
 
+def _text(name):
+    return lambda a: getattr(a, name)
+
+
+def _number(name):
+    return lambda a: "" if getattr(a, name) is None else str(getattr(a, name))
+
+
+def _yes_no_of(name):
+    return lambda a: _yes_no(getattr(a, name))
+
+
+# Each answer's question in the applicant's own words, and how to show the answer; None leaves
+# a field out (the country is shown with the state).
+ROWS = {
+    "role": (_lazy("Applying as"), lambda a: a.get_role_display() if a.role else ""),
+    "full_name": (_lazy("Name"), _text("full_name")),
+    "pronouns": (_lazy("Pronouns"), _text("pronouns")),
+    "email": (_lazy("Contact email"), _text("email")),
+    "job_title": (_lazy("Job title"), _text("job_title")),
+    "employer": (_lazy("Employer"), _text("employer")),
+    "library_type": (
+        _lazy("Type of library or organization"),
+        lambda a: dict(LibraryType.choices).get(a.library_type, ""),
+    ),
+    "state": (_lazy("State, territory or country"), location),
+    "country": None,
+    "time_zone": (_lazy("Time zone"), _text("time_zone")),
+    "years_experience": (_lazy("Years of library experience"), _number("years_experience")),
+    "membership_status": (
+        _lazy("Membership"),
+        lambda a: a.get_membership_status_display() if a.membership_status else "",
+    ),
+    "membership_number": (_lazy("Membership number"), _text("membership_number")),
+    "membership_attested": (
+        _lazy("Membership confirmed by you"),
+        _yes_no_of("membership_attested"),
+    ),
+    "mentee_goals": (_lazy("What you hope to gain"), _text("mentee_goals")),
+    "is_adult": (_lazy("18 or older"), lambda a: _yes_no(a.is_adult) if a.is_adult else ""),
+    "children_service_connection": (
+        _lazy("Connection to library service to children"),
+        _text("children_service_connection"),
+    ),
+    "mentor_offer": (_lazy("What you can offer a mentee"), _text("mentor_offer")),
+    "capacity": (_lazy("Mentees you can take"), _number("capacity")),
+    "areas": (
+        _lazy("Areas of interest"),
+        lambda a: ", ".join(area.name for area in a.areas.all()) if a.pk else "",
+    ),
+    "previous_mentoring": (_lazy("Earlier mentoring experience"), _text("previous_mentoring")),
+    "meeting_modes": (
+        _lazy("Ways to meet"),
+        lambda a: _labels(a.meeting_modes, MeetingMode.choices),
+    ),
+    "hours_per_month": (_lazy("Hours a month"), _number("hours_per_month")),
+    "library_type_preference": (
+        _lazy("Library type of your match"),
+        lambda a: a.get_library_type_preference_display(),
+    ),
+    "prefers_same_region": (
+        _lazy("Someone in your region or time zone"),
+        _yes_no_of("prefers_same_region"),
+    ),
+    "demographics": (
+        _lazy("You identify as"),
+        lambda a: _labels(a.demographics, Demographic.choices),
+    ),
+    "demographic_preference": (
+        _lazy("A match who shares"),
+        lambda a: _labels(a.demographic_preference, Demographic.choices),
+    ),
+    "commits_orientation": (
+        _lazy("Will attend the orientation"),
+        _yes_no_of("commits_orientation"),
+    ),
+    "commits_assessment": (
+        _lazy("Will take part in the assessment"),
+        _yes_no_of("commits_assessment"),
+    ),
+}
+
+
+def _shown(section, application, include_demographics: bool) -> bool:
+    if section.role:
+        return section.role in roles_of(application.role)
+    if section.confidential:
+        return include_demographics and bool(
+            application.demographics or application.demographic_preference
+        )
+    return True
+
+
 def answer_summary(application, *, include_demographics: bool = True) -> list[tuple[str, list]]:
-    """[(section title, [(question, answer), ...]), ...], leaving out unanswered questions."""
-    a = application
-    sections = [
-        (
-            _("About you"),
-            [
-                (_("Applying as"), a.get_role_display() if a.role else ""),
-                (_("Name"), a.full_name),
-                (_("Pronouns"), a.pronouns),
-                (_("Contact email"), a.email),
-                (_("Job title"), a.job_title),
-                (_("Employer"), a.employer),
-                (
-                    _("Type of library or organization"),
-                    dict(LibraryType.choices).get(a.library_type, ""),
-                ),
-                (_("State, territory or country"), location(a)),
-                (_("Time zone"), a.time_zone),
-                (
-                    _("Years of library experience"),
-                    "" if a.years_experience is None else str(a.years_experience),
-                ),
-            ],
-        ),
-        (
-            _("Membership"),
-            [
-                (_("Membership"), a.get_membership_status_display() if a.membership_status else ""),
-                (_("Membership number"), a.membership_number),
-                (_("Membership confirmed by you"), _yes_no(a.membership_attested)),
-            ],
-        ),
-    ]
-    if a.is_mentee:
-        sections.append(
-            (
-                _("As a mentee"),
-                [
-                    (_("What you hope to gain"), a.mentee_goals),
-                    (_("18 or older"), _yes_no(a.is_adult) if a.is_adult else ""),
-                    (_("Connection to library service to children"), a.children_service_connection),
-                ],
-            )
-        )
-    if a.is_mentor:
-        sections.append(
-            (
-                _("As a mentor"),
-                [
-                    (_("What you can offer a mentee"), a.mentor_offer),
-                    (_("Mentees you can take"), "" if a.capacity is None else str(a.capacity)),
-                ],
-            )
-        )
-    areas = ", ".join(area.name for area in a.areas.all()) if a.pk else ""
-    sections.append(
-        (
-            _("Interests and working together"),
-            [
-                (_("Areas of interest"), areas),
-                (_("Earlier mentoring experience"), a.previous_mentoring),
-                (_("Ways to meet"), _labels(a.meeting_modes, MeetingMode.choices)),
-                (
-                    _("Hours a month"),
-                    "" if a.hours_per_month is None else str(a.hours_per_month),
-                ),
-                (_("Library type of your match"), a.get_library_type_preference_display()),
-                (_("Someone in your region or time zone"), _yes_no(a.prefers_same_region)),
-            ],
-        )
-    )
-    if include_demographics and (a.demographics or a.demographic_preference):
-        sections.append(
-            (
-                _("How you identify (confidential)"),
-                [
-                    (_("You identify as"), _labels(a.demographics, Demographic.choices)),
-                    (
-                        _("A match who shares"),
-                        _labels(a.demographic_preference, Demographic.choices),
-                    ),
-                ],
-            )
-        )
-    sections.append(
-        (
-            _("Commitments"),
-            [
-                (_("Will attend the orientation"), _yes_no(a.commits_orientation)),
-                (_("Will take part in the assessment"), _yes_no(a.commits_assessment)),
-            ],
-        )
-    )
+    """[(section title, [(question, answer), ...]), ...], leaving out unanswered questions.
+
+    The form's sections in its order (see applications.fields), each under its summary heading;
+    sections sharing a heading are shown as one.
+    """
+    sections: list[tuple[str, list]] = []
+    for section in SECTIONS:
+        if not _shown(section, application, include_demographics):
+            continue
+        rows = [
+            (str(label), show(application))
+            for label, show in (ROWS[name] for name in section.fields if ROWS[name])
+        ]
+        heading = str(section.heading_for_summary)
+        if sections and sections[-1][0] == heading:
+            sections[-1][1].extend(rows)
+        else:
+            sections.append((heading, rows))
     return [(title, [(q, v) for q, v in rows if v]) for title, rows in sections]

@@ -1,20 +1,13 @@
-import logging
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from . import selectors, services
 from .forms import ApplicationForm
-from .models import Application
 from .summary import answer_summary
-
-logger = logging.getLogger(__name__)
 
 
 def _form_page(request, *, cohort, form, application, closed_message="", status=200):
@@ -33,125 +26,91 @@ def _form_page(request, *, cohort, form, application, closed_message="", status=
     )
 
 
-def _add_errors(form, error: ValidationError) -> None:
-    for field, messages_ in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages_)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def apply(request, program_slug, cohort_slug):
     """The one application page: start, save a draft, submit, and edit until the deadline."""
     cohort = selectors.cohort_for_apply(program_slug=program_slug, cohort_slug=cohort_slug)
-    now = timezone.now()
-    application = Application.objects.filter(cohort=cohort, applicant=request.user).first()
-    if application is not None and application.status not in services.EDITABLE_STATUSES:
-        messages.info(request, _("This application can no longer be changed."))
-        return redirect(application)
-    not_open_yet = now < cohort.applications_open_at
-    accepting = cohort.is_accepting_applications(now)
-
+    application = selectors.application_to(cohort=cohort, user=request.user)
     if request.method == "GET":
-        if not accepting:
-            return render(
-                request,
-                "applications/application_closed.html",
-                {
-                    "cohort": cohort,
-                    "program": cohort.program,
-                    "application": application,
-                    "not_open_yet": not_open_yet,
-                    "message": services.closed_message(cohort, now),
-                },
-            )
-        initial = {} if application else selectors.prefill_for(user=request.user)
-        form = ApplicationForm(instance=application, initial=initial, cohort=cohort)
-        return _form_page(request, cohort=cohort, form=form, application=application)
-
-    submitted = application is not None and application.status == Application.Status.SUBMITTED
-    action = "submit" if submitted or request.POST.get("action") == "submit" else "draft"
-    form = ApplicationForm(request.POST, instance=application, cohort=cohort, mode=action)
-    valid = form.is_valid()
-
-    if not_open_yet:
-        messages.error(request, services.closed_message(cohort, now))
-        return redirect(cohort)
-
-    if not accepting:
-        # Loaded before the deadline, posted after: refuse, but keep every word typed.
-        message = services.closed_message(cohort, now)
-        if submitted:
-            message += " " + _("Your changes were not saved; your submitted answers stand.")
-        else:
-            application = _save_draft_quietly(request, cohort, form)
-            message += " " + _(
-                "Your answers are saved as a draft, but the application can no longer be submitted."
-            )
-        return _form_page(
-            request, cohort=cohort, form=form, application=application, closed_message=message
-        )
-
-    if action == "submit":
-        if valid:
-            try:
-                application = services.application_submit(
-                    cohort=cohort, applicant=request.user, answers=form.answers(), now=now
-                )
-            except ValidationError as error:
-                _add_errors(form, error)
-            except services.ApplicationLocked as error:
-                messages.error(request, str(error))
-                return redirect("applications:mine")
-            else:
-                if submitted:
-                    messages.success(request, _("Your changes are saved."))
-                else:
-                    messages.success(
-                        request,
-                        _("Your application is submitted. A confirmation is on its way to %s.")
-                        % application.email,
-                    )
-                return redirect(application)
-        if not submitted:
-            draft_form = ApplicationForm(
-                request.POST, instance=application, cohort=cohort, mode="draft"
-            )
-            draft_form.is_valid()
-            application = _save_draft_quietly(request, cohort, draft_form)
-        messages.error(
-            request,
-            _(
-                "Some answers need attention: see the notes beside them. "
-                "Everything you typed is kept%(draft)s."
-            )
-            % {"draft": "" if submitted else _(" and saved as a draft")},
-        )
-        return _form_page(request, cohort=cohort, form=form, application=application)
-
-    application = _save_draft_quietly(request, cohort, form)
-    if form.errors:
-        messages.warning(
-            request,
-            _("Draft saved, except the answers marked below. Correct them and save again."),
-        )
-        return _form_page(request, cohort=cohort, form=form, application=application)
-    messages.success(
-        request,
-        _("Draft saved. Come back and finish it any time before 11:59 p.m. on %(date)s.")
-        % {"date": date_format(cohort.applications_close, "l, F j, Y")},
+        return _apply_get(request, cohort, application)
+    form, answers, valid = _parse(request, cohort, application)
+    result = services.application_save(
+        cohort=cohort,
+        applicant=request.user,
+        action=request.POST.get("action", ""),
+        answers=answers,
+        valid=valid,
     )
-    return redirect(application)
+    return _apply_response(request, cohort, form, result)
 
 
-def _save_draft_quietly(request, cohort, form):
-    """Save what passed validation as a draft; a submitted application is never reverted."""
-    try:
-        return services.application_save_draft(
-            cohort=cohort, applicant=request.user, answers=form.answers()
+def _apply_get(request, cohort, application):
+    refusal = services.application_refusal(
+        cohort=cohort, application=application, now=timezone.now()
+    )
+    if refusal is not None and refusal.outcome == services.SaveOutcome.LOCKED:
+        messages.info(request, refusal.message)
+        return redirect(application)
+    if refusal is not None:
+        return render(
+            request,
+            "applications/application_closed.html",
+            {
+                "cohort": cohort,
+                "program": cohort.program,
+                "application": application,
+                "not_open_yet": refusal.outcome == services.SaveOutcome.NOT_OPEN,
+                "message": refusal.message,
+            },
         )
-    except (services.ApplicationLocked, services.ApplicationsClosed, ValidationError):
-        logger.info("Draft of %s for %s not saved", request.user.pk, cohort.pk, exc_info=True)
-        return Application.objects.filter(cohort=cohort, applicant=request.user).first()
+    initial = {} if application else selectors.prefill_for(user=request.user)
+    form = ApplicationForm(instance=application, initial=initial, cohort=cohort)
+    return _form_page(request, cohort=cohort, form=form, application=application)
+
+
+def _parse(request, cohort, application) -> tuple[ApplicationForm, dict, bool]:
+    """The posted form checked in the page's mode, the answers a draft keeps (those that passed
+    their own checks, even when the submission's checks failed), and whether all passed."""
+    action = request.POST.get("action", "")
+    mode = services.application_form_mode(application=application, action=action)
+    form = ApplicationForm(request.POST, instance=application, cohort=cohort, mode=mode)
+    valid = form.is_valid()
+    if mode == "submit" and not valid:
+        draft = ApplicationForm(request.POST, instance=application, cohort=cohort, mode="draft")
+        draft.is_valid()
+        return form, draft.answers(), valid
+    return form, form.answers(), valid
+
+
+def _apply_response(request, cohort, form, result: services.SaveResult):
+    Outcome = services.SaveOutcome
+    outcome, application = result.outcome, result.application
+    if outcome == Outcome.LOCKED:
+        messages.info(request, result.message)
+        return redirect(application)
+    if outcome == Outcome.REFUSED:
+        messages.error(request, result.message)
+        return redirect("applications:mine")
+    if outcome == Outcome.NOT_OPEN:
+        messages.error(request, result.message)
+        return redirect(cohort)
+    if outcome == Outcome.CLOSED:
+        return _form_page(
+            request,
+            cohort=cohort,
+            form=form,
+            application=application,
+            closed_message=result.message,
+        )
+    if outcome in (Outcome.SUBMITTED, Outcome.CHANGES_SAVED, Outcome.DRAFT_SAVED):
+        messages.success(request, result.message)
+        return redirect(application)
+    for name, errors in result.errors.items():
+        form.add_error(name if name in form.fields else None, errors)
+    level = messages.WARNING if outcome == Outcome.DRAFT_PARTLY_SAVED else messages.ERROR
+    messages.add_message(request, level, result.message)
+    return _form_page(request, cohort=cohort, form=form, application=application)
 
 
 @login_required

@@ -14,6 +14,7 @@ from cohorts.models import Cohort
 from . import selectors, services
 from .exports import responses_csv
 from .models import (
+    QUESTION_FIELDS,
     Answer,
     Invitation,
     Question,
@@ -23,23 +24,11 @@ from .models import (
     TemplateQuestion,
 )
 
-QUESTION_FIELDS = [
-    "order",
-    "code",
-    "kind",
-    "text",
-    "help_text",
-    "required",
-    "choices",
-    "low_label",
-    "high_label",
-]
-
 
 class TemplateQuestionInline(ProgramScopedAdminMixin, admin.StackedInline):
     model = TemplateQuestion
     extra = 0
-    fields = QUESTION_FIELDS
+    fields = list(QUESTION_FIELDS)
 
 
 @admin.register(SurveyTemplate)
@@ -68,7 +57,7 @@ class TemplateQuestionAdmin(ProgramScopedAdminMixin, admin.ModelAdmin):
 class QuestionInline(ProgramScopedAdminMixin, admin.StackedInline):
     model = Question
     extra = 0
-    fields = QUESTION_FIELDS
+    fields = list(QUESTION_FIELDS)
 
     def get_readonly_fields(self, request, obj=None):
         # Once answers exist, changing what a question is would garble them.

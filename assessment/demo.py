@@ -16,7 +16,8 @@ from cohorts.models import Cohort, Program
 from matching.models import Pairing
 
 from .models import Invitation, QuestionKind, Survey
-from .services import participants_for, response_submit, surveys_create_for_cohort
+from .selectors import participants_for
+from .services import response_submit, surveys_create_for_cohort
 from .services import templates_ensure_for_program as ensure_templates
 
 PROGRAMS = ("core", "alcts", "alsc")

@@ -1,10 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Question, QuestionKind
+from .models import TEXT_LIMITS, Question, QuestionKind
 
 REQUIRED = _("Please answer this question.")
 INVALID = _("Choose from the choices given.")
+# Widgets that render a group of inputs: the template describes the group, not each input.
 GROUPED = (forms.RadioSelect, forms.CheckboxSelectMultiple)
 
 
@@ -15,7 +16,7 @@ def question_field(question: Question) -> forms.Field:
         "required": question.required,
         "error_messages": {
             "required": REQUIRED,
-            "invalid_choice": _("Choose from the choices given."),
+            "invalid_choice": INVALID,
         },
     }
     choices = [(str(value), label) for value, label in question.options()]
@@ -31,10 +32,12 @@ def question_field(question: Question) -> forms.Field:
         )
     if question.kind == QuestionKind.SHORT_TEXT:
         return forms.CharField(
-            max_length=300, widget=forms.TextInput(attrs={"class": "form-control"}), **common
+            max_length=TEXT_LIMITS[QuestionKind.SHORT_TEXT],
+            widget=forms.TextInput(attrs={"class": "form-control"}),
+            **common,
         )
     return forms.CharField(
-        max_length=5000,
+        max_length=TEXT_LIMITS[QuestionKind.LONG_TEXT],
         widget=forms.Textarea(attrs={"class": "form-control", "rows": 4}),
         **common,
     )
@@ -62,9 +65,7 @@ class SurveyForm(forms.Form):
             if bound.errors:
                 described.append(f"{bound.auto_id}-error")
             widget = bound.field.widget
-            if described and not isinstance(
-                widget, forms.RadioSelect | forms.CheckboxSelectMultiple
-            ):
+            if described and not isinstance(widget, GROUPED):
                 widget.attrs["aria-describedby"] = " ".join(described)
             if bound.errors:
                 widget.attrs["aria-invalid"] = "true"

@@ -31,7 +31,23 @@ class QuestionKind(models.TextChoices):
 
 CHOICE_KINDS = (QuestionKind.SINGLE, QuestionKind.MULTIPLE)
 TEXT_KINDS = (QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT)
+# The longest answer to a text question, in characters.
+TEXT_LIMITS = {QuestionKind.SHORT_TEXT: 300, QuestionKind.LONG_TEXT: 5000}
 YES_NO_LABELS = {"yes": _("Yes"), "no": _("No")}
+
+
+def answer_display(kind: str, value) -> str | int:
+    """A stored answer as a reader sees it: a scale's number, Yes or No, the choices made
+    joined by "; ", or the text; "" for no answer."""
+    if value is None:
+        return ""
+    if kind == QuestionKind.YES_NO:
+        return str(YES_NO_LABELS.get(value, value))
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    if isinstance(value, int):
+        return value
+    return str(value)
 
 
 def new_token() -> str:
@@ -81,6 +97,11 @@ class QuestionFields(models.Model):
             raise ValidationError({"choices": _("Give at least two choices, one per line.")})
         if self.kind == QuestionKind.LIKERT and not (self.low_label and self.high_label):
             raise ValidationError(_("Label both ends of the scale (1 and 5)."))
+
+
+# What a template question and a survey question share: a cohort's survey copies these from
+# the program's template.
+QUESTION_FIELDS: tuple[str, ...] = tuple(field.name for field in QuestionFields._meta.fields)
 
 
 class SurveyTemplate(models.Model):
@@ -246,14 +267,8 @@ class Question(QuestionFields):
         return []
 
     def display(self, value) -> str:
-        """An answer as a reader sees it."""
-        if value is None:
-            return ""
-        if self.kind == QuestionKind.YES_NO:
-            return str(YES_NO_LABELS.get(value, value))
-        if isinstance(value, list):
-            return "; ".join(str(v) for v in value)
-        return str(value)
+        """An answer as a reader sees it (see answer_display)."""
+        return str(answer_display(self.kind, value))
 
 
 class Invitation(models.Model):

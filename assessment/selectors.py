@@ -3,11 +3,13 @@
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from applications.models import Application
 from cohorts.models import Cohort
+from matching.models import Pairing
 
 from .models import TEXT_KINDS, Answer, Audience, Invitation, Question, QuestionKind, Survey
 
@@ -29,6 +31,20 @@ def open_invitations_for_user(*, user, now=None) -> list[Invitation]:
         Q(user=user) | Q(application__applicant=user), sent_at__isnull=False
     ).select_related("survey__cohort__program")
     return [i for i in invitations.distinct() if i.survey.is_open(now)]
+
+
+def participants_for(survey: Survey) -> QuerySet[Application]:
+    """Applications of the cohort with an announced, active or completed pairing on the survey's
+    side: mentors for the mentor survey, mentees for the mentee one."""
+    side = "pairings_as_mentor" if survey.audience == Audience.MENTOR else "pairings_as_mentee"
+    return (
+        Application.objects.filter(
+            cohort_id=survey.cohort_id, **{f"{side}__status__in": Pairing.ANNOUNCED_STATUSES}
+        )
+        .select_related("applicant")
+        .distinct()
+        .order_by("pk")
+    )
 
 
 @dataclass

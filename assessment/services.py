@@ -4,7 +4,6 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -14,21 +13,18 @@ from cohorts.models import Cohort, Program
 from notifications.services import notification_create
 
 from .defaults import default_template
-from .models import Answer, Audience, Invitation, Question, Response, Survey, SurveyTemplate
-
-QUESTION_FIELDS = (
-    "order",
-    "code",
-    "kind",
-    "text",
-    "help_text",
-    "required",
-    "choices",
-    "low_label",
-    "high_label",
+from .models import (
+    QUESTION_FIELDS,
+    TEXT_LIMITS,
+    Answer,
+    Audience,
+    Invitation,
+    Question,
+    QuestionKind,
+    Response,
+    Survey,
+    SurveyTemplate,
 )
-REMINDER_AFTER = dt.timedelta(days=7)
-LAST_REMINDER_BEFORE_CLOSE = dt.timedelta(days=2)
 
 
 class SurveyClosed(Exception):
@@ -68,7 +64,7 @@ def surveys_create_for_cohort(*, cohort: Cohort) -> list[Survey]:
 
     Idempotent: an audience that already has its survey is left alone. Returns the new surveys.
     """
-    # Lock the cohort so two callers (the signal and a command) cannot both create.
+    # Lock the cohort so two callers (cohort_create's hook and a command) cannot both create.
     Cohort.objects.select_for_update().filter(pk=cohort.pk).first()
     templates = templates_ensure_for_program(program=cohort.program)
     have = set(Survey.objects.filter(cohort=cohort).values_list("audience", flat=True))
@@ -91,22 +87,6 @@ def surveys_create_for_cohort(*, cohort: Cohort) -> list[Survey]:
         )
         created.append(survey)
     return created
-
-
-def participants_for(survey: Survey):
-    """Applications of the cohort with an announced, active or completed pairing on the survey's
-    side: mentors for the mentor survey, mentees for the mentee one."""
-    from matching.models import Pairing
-
-    side = "pairings_as_mentor" if survey.audience == Audience.MENTOR else "pairings_as_mentee"
-    return (
-        Application.objects.filter(
-            cohort_id=survey.cohort_id, **{f"{side}__status__in": Pairing.ANNOUNCED_STATUSES}
-        )
-        .select_related("applicant")
-        .distinct()
-        .order_by("pk")
-    )
 
 
 def _email_context(invitation: Invitation) -> dict:
@@ -180,43 +160,6 @@ def invitation_remind(*, invitation: Invitation, last: bool, now: dt.datetime) -
     return created
 
 
-def plan_survey_invitations(*, now: dt.datetime) -> int:
-    """The beat planner: invitations once mentoring has ended, a reminder 7 days later to those
-    who have not answered, and a last reminder 2 days before the survey closes.
-
-    Idempotent: each invitation's emails have fixed keys and the invitation records what it got.
-    """
-    created = 0
-    # Cheap date prefilter (a day of slack either side for time zones); exact checks below.
-    surveys = Survey.objects.select_related("cohort__program").filter(
-        Q(closes__gte=now)
-        | Q(closes__isnull=True, cohort__assessment_closes__gte=now.date() - dt.timedelta(days=1)),
-        cohort__mentoring_ends__lt=now.date() + dt.timedelta(days=1),
-    )
-    for survey in surveys:
-        if now <= survey.mentoring_ended_at or not survey.is_open(now):
-            continue
-        already_sent = Invitation.objects.filter(survey=survey, sent_at__isnull=False)
-        for application in participants_for(survey).exclude(
-            pk__in=already_sent.values("application_id")
-        ):
-            created += invitation_send(survey=survey, application=application, now=now)
-        pending = survey.invitations.filter(completed_at__isnull=True, sent_at__isnull=False)
-        last_window = now >= survey.closes_at - LAST_REMINDER_BEFORE_CLOSE
-        if last_window:
-            # Someone invited within the last day is not reminded yet again.
-            for invitation in pending.filter(
-                last_reminded_at__isnull=True, sent_at__lte=now - dt.timedelta(days=1)
-            ):
-                created += invitation_remind(invitation=invitation, last=True, now=now)
-        else:
-            for invitation in pending.filter(
-                reminded_at__isnull=True, sent_at__lte=now - REMINDER_AFTER
-            ):
-                created += invitation_remind(invitation=invitation, last=False, now=now)
-    return created
-
-
 def _clean_value(question: Question, value):
     """The stored form of one answer, or None for "no answer"; ValidationError if invalid."""
     if value in (None, "", []):
@@ -240,7 +183,7 @@ def _clean_value(question: Question, value):
             raise ValidationError(_("Choose from the choices given."))
         return value
     text = str(value).strip()
-    limit = 300 if question.kind == "short_text" else 5000
+    limit = TEXT_LIMITS.get(question.kind, TEXT_LIMITS[QuestionKind.LONG_TEXT])
     if len(text) > limit:
         raise ValidationError(_("Keep it under %(limit)s characters.") % {"limit": limit})
     return text or None

@@ -108,7 +108,8 @@ def seed(rows: int) -> None:
     from django.utils import timezone
 
     from applications.models import Application
-    from cohorts.models import AreaOfInterest, Cohort, Program
+    from cohorts.models import AreaOfInterest, Program
+    from cohorts.services import cohort_create
     from matching.models import Pairing
 
     call_command("migrate", verbosity=0)
@@ -122,7 +123,7 @@ def seed(rows: int) -> None:
         description="Benchmark data.",
     )
     today = timezone.localdate()
-    cohort = Cohort.objects.create(
+    cohort = cohort_create(
         program=program,
         name="Benchmark cohort",
         slug="benchmark",

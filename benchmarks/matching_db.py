@@ -38,7 +38,8 @@ def main() -> None:
 
 
 def run_benchmark() -> None:
-    from cohorts.models import AreaOfInterest, Cohort, Program
+    from cohorts.models import AreaOfInterest, Program
+    from cohorts.services import cohort_create
     from matching.engine import solve
     from matching.loading import allowed_matrix, load_pool, score_matrix
     from matching.models import MatchRun, Pairing, Proposal
@@ -60,7 +61,7 @@ def run_benchmark() -> None:
     import datetime as dt
 
     today = dt.date.today()
-    cohort = Cohort.objects.create(
+    cohort = cohort_create(
         program=program,
         name="Bench cohort",
         slug="bench",

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .admin_scoping import ProgramScopedAdminMixin
 from .models import AreaOfInterest, Cohort, CommitteeMembership, Milestone, Program
+from .services import cohort_insert, cohort_update
 
 
 class AreaOfInterestInline(ProgramScopedAdminMixin, admin.TabularInline):
@@ -126,6 +127,12 @@ class CohortAdmin(ProgramScopedAdminMixin, admin.ModelAdmin):
         ),
         (_("Notes"), {"fields": ["notes"]}),
     ]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            cohort_update(cohort=obj, **{name: getattr(obj, name) for name in form.changed_data})
+        else:
+            cohort_insert(cohort=obj)
 
     @admin.display(description=_("phase"))
     def current_phase(self, obj):

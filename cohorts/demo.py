@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from .models import AreaOfInterest, Cohort, CommitteeMembership, MembershipRule, Milestone, Program
+from .services import cohort_create
 
 DEMO_PASSWORD = "mentoring-demo"  # noqa: S105  (fictional local accounts, printed for the reader)
 DEMO_NOTE = "Demo cohort, placed relative to the day the demo data was loaded."
@@ -354,8 +355,9 @@ def _cohort(program: Program, data: dict, *, slug: str | None = None) -> Cohort:
     milestones = data.pop("milestones", [])
     slug = slug or data.pop("slug", None) or slugify(data["name"])
     data.pop("slug", None)
-    cohort, created = Cohort.objects.get_or_create(program=program, slug=slug, defaults=data)
-    if created:
+    cohort = Cohort.objects.filter(program=program, slug=slug).first()
+    if cohort is None:
+        cohort = cohort_create(program=program, slug=slug, **data)
         for milestone in milestones:
             Milestone.objects.create(cohort=cohort, **milestone)
     return cohort

@@ -370,14 +370,3 @@ def mentor_options(
         options.append(MentorOption(mentor, float(scores[j]), explanation, warnings, room))
     options.sort(key=lambda o: (bool(o.warnings), -o.score, o.mentor.full_name))
     return options
-
-
-def unpaired_mentees(*, cohort: Cohort) -> list[Application]:
-    """Accepted mentees of the cohort with no current pairing, by name."""
-    paired = Pairing.objects.filter(cohort=cohort).current().values("mentee_id")
-    return list(
-        Application.objects.filter(cohort=cohort, status=Application.Status.ACCEPTED)
-        .as_mentee()
-        .exclude(pk__in=paired)
-        .order_by("full_name", "pk")
-    )

@@ -43,9 +43,11 @@ app.conf.update(
 )
 
 # The beat's schedule. Each tick expires unless a worker starts it within its period, so ticks
-# piled up while every worker was down do not all run at once. Later issues add their planners
-# (deadline reminders, pairing announcements, orientation reminders, survey requests) by
-# appending to settings.NOTIFICATION_PLANNERS; the plan task runs them all.
+# piled up while every worker was down do not all run at once. The plan task runs every planner
+# in settings.NOTIFICATION_PLANNERS (deadline reminders, orientation and goal-sheet reminders,
+# survey requests and reminders); the deliver task sends every due message, among them the
+# pairing announcements a chair scheduled for the notification date; the hourly task makes
+# announced pairings active once their cohort's formal mentoring has started.
 app.conf.beat_schedule = {
     "deliver-due-notifications": {
         "task": "notifications.tasks.deliver_due_notifications_task",

@@ -201,13 +201,20 @@ DEMO_SEEDERS = [
     "assessment.demo.seed",
 ]
 
+# Run by cohorts.services.cohort_create on every new cohort, in its transaction (each
+# `hook(*, cohort)`): apps above cohorts add what a cohort needs from them without cohorts
+# importing them.
+COHORT_CREATED_HOOKS = [
+    "assessment.services.surveys_create_for_cohort",
+]
+
 # Planners that create due notifications (each `planner(*, now) -> int`, idempotent by key);
 # run by the beat's plan task and by `manage.py tick`.
 NOTIFICATION_PLANNERS = [
     "applications.planners.plan_deadline_reminders",
     "participants.planners.plan_orientation_reminders",
     "participants.planners.plan_goal_sheet_reminders",
-    "assessment.services.plan_survey_invitations",
+    "assessment.planners.plan_survey_invitations",
 ]
 
 # The notification outbox (notifications/delivery.py): how long a worker's claim on a message

@@ -2,37 +2,22 @@
 
 The planner protocol (follow it, so the beat, `manage.py tick` and the admin's dry run all work):
 
-- A planner is a function `plan_<something>(*, now) -> int` returning how many notifications it
-  created. Register it by appending its dotted path to settings.NOTIFICATION_PLANNERS.
+- A planner is a function `plan_<something>(*, now) -> int` in its app's `planners.py`,
+  returning how many notifications it created. It is registered by its dotted path in
+  settings.NOTIFICATION_PLANNERS, which run_planners and preview_planners read.
 - It creates every message with `notifications.services.notification_create(...)` and a
   deterministic key (for example `deadline-reminder:<cohort_id>:<application_id>:7d`), so running
   it twice, or in two beat processes at once, creates each message once. It never sends mail or
   enqueues tasks itself.
-- It is safe to dry-run: the admin's preview (preview_planners) calls it inside
-  `notifications_collected()` and a transaction that is rolled back at the end. There,
-  notification_create renders the message and collects it instead of writing; it returns an
-  unsaved Notification (pk None) with created=True when a real run would create it. So a planner
-  must not rely on the returned row's pk, and any other change it makes (for example marking a
-  cohort "pairings announced") must go through the database in the same thread, where the
-  rollback undoes it. A planner may call `notifications.services.is_dry_run()` to skip work that
-  only a real run needs.
+- It is safe to dry-run: the admin's preview and `manage.py tick --dry-run` (preview_planners)
+  call it inside `notifications_collected()` and a transaction that is rolled back at the end.
+  There, notification_create renders the message and collects it instead of writing; it returns
+  an unsaved Notification (pk None) with created=True when a real run would create it. So a
+  planner must not rely on the returned row's pk, and any other change it makes (for example
+  recording on an invitation that it was sent) must go through the database in the same thread,
+  where the rollback undoes it.
 - `now` is the moment to plan for (timezone-aware); do not read the clock yourself, so the dry
   run and tests can plan for any moment.
-
-Example:
-
-    def plan_deadline_reminders(*, now) -> int:
-        created = 0
-        for application in applications_with_deadline_in(days=7, now=now):
-            _notification, new = notification_create(
-                key=f"deadline-reminder:{application.cohort_id}:{application.pk}:7d",
-                kind="deadline-reminder", to=application.user.email,
-                template="applications/emails/deadline_reminder",
-                context={"application": application, "program_name": ...},
-                user=application.user, cohort=application.cohort,
-            )
-            created += new
-        return created
 """
 
 import datetime as dt

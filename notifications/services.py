@@ -83,11 +83,6 @@ def notifications_collected() -> Iterator[list[PlannedMessage]]:
         _collector.reset(token)
 
 
-def is_dry_run() -> bool:
-    """True inside notifications_collected(): a planner may skip work that only a real run needs."""
-    return _collector.get() is not None
-
-
 # --- writes ---------------------------------------------------------------------------------
 
 
@@ -256,13 +251,6 @@ def request_delivery(*, notification_ids: list[int]) -> None:
     from .tasks import deliver_notifications_task
 
     _enqueue(deliver_notifications_task, notification_ids)
-
-
-def request_due_delivery() -> None:
-    """Ask a worker to deliver every due message now. Never fails the caller."""
-    from .tasks import deliver_due_notifications_task
-
-    _enqueue(deliver_due_notifications_task)
 
 
 def _enqueue(task, *args) -> None:

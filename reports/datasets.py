@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import OuterRef, QuerySet, StringAgg, Subquery, Value
+from django.db.models import BooleanField, OuterRef, QuerySet, StringAgg, Subquery, Value
 
 from applications.choices import (
     STATE_NAMES,
@@ -21,6 +21,7 @@ from applications.choices import (
     MembershipStatus,
     Role,
 )
+from applications.fields import SECTIONS
 from applications.models import Application
 from cohorts.models import Cohort, Program
 from matching.models import Pairing
@@ -68,42 +69,79 @@ def scope(
 
 # --- applications ------------------------------------------------------------------------------
 
+# The export's heading for each answer. The columns follow the form's sections and order
+# (applications.fields), leaving out the confidential ones.
+ANSWER_HEADERS = {
+    "role": "Applying as",
+    "full_name": "Full name",
+    "pronouns": "Pronouns",
+    "email": "Email",
+    "job_title": "Job title",
+    "employer": "Employer",
+    "library_type": "Type of library or organization",
+    "state": "State or territory",
+    "country": "Country",
+    "time_zone": "Time zone",
+    "years_experience": "Years of experience",
+    "membership_status": "Membership",
+    "membership_number": "Membership number",
+    "membership_attested": "Membership confirmed by applicant",
+    "mentee_goals": "Hopes to gain",
+    "is_adult": "18 or older",
+    "children_service_connection": "Connection to library service to children",
+    "mentor_offer": "Can offer",
+    "capacity": "Mentor capacity",
+    "areas": "Areas of interest",
+    "previous_mentoring": "Earlier mentoring experience",
+    "meeting_modes": "Ways to meet",
+    "hours_per_month": "Hours a month",
+    "library_type_preference": "Library type of match",
+    "prefers_same_region": "Prefers same region",
+    "commits_orientation": "Will attend orientation",
+    "commits_assessment": "Will take part in assessment",
+}
+EXPORTED_ANSWERS = [name for s in SECTIONS if not s.confidential for name in s.fields]
 APPLICATION_HEADERS = [
     "Application ID",
     "Cohort",
     "Status",
-    "Applying as",
-    "Full name",
-    "Pronouns",
-    "Email",
-    "Job title",
-    "Employer",
-    "Type of library or organization",
-    "State or territory",
-    "Country",
-    "Time zone",
-    "Years of experience",
-    "Membership",
-    "Membership number",
-    "Areas of interest",
-    "Hopes to gain",
-    "Can offer",
-    "Earlier mentoring experience",
-    "Ways to meet",
-    "Hours a month",
-    "Mentor capacity",
-    "Library type of match",
-    "Prefers same region",
-    "Will attend orientation",
-    "Will take part in assessment",
+    *(ANSWER_HEADERS[name] for name in EXPORTED_ANSWERS),
     "Priority",
     "Submitted (program time)",
     "Withdrawn (program time)",
 ]
 
 
-def application_rows(*, program: Program, cohort: Cohort | None = None) -> Iterator[list]:
-    """Every submitted application (drafts are not shared), never the opt-in demographics."""
+def _answer_formatters() -> list[Callable]:
+    """How each exported answer is written, in column order: a choice as its label, a checkbox
+    as yes or no, a list joined."""
+
+    def label_of(mapping):
+        return lambda value: mapping.get(value, value)
+
+    modes = labels(MeetingMode)
+    special = {
+        "role": label_of(labels(Role)),
+        "library_type": label_of(labels(LibraryType)),
+        "state": label_of(STATE_NAMES),
+        "membership_status": label_of(labels(MembershipStatus)),
+        "library_type_preference": label_of(labels(LibraryTypePreference)),
+        "meeting_modes": lambda value: "; ".join(modes.get(m, m) for m in value or []),
+        "areas": lambda value: value or "",
+    }
+    formatters = []
+    for name in EXPORTED_ANSWERS:
+        if name in special:
+            formatters.append(special[name])
+        elif isinstance(Application._meta.get_field(name), BooleanField):
+            formatters.append(yes_no)
+        else:
+            formatters.append(lambda value: value)
+    return formatters
+
+
+def _areas_subquery() -> Subquery:
+    """The application's areas of interest as one text, "; " between them."""
     areas = (
         Application.areas.through.objects.filter(application_id=OuterRef("pk"))
         .values("application_id")
@@ -122,82 +160,38 @@ def application_rows(*, program: Program, cohort: Cohort | None = None) -> Itera
         )
         .values("names")
     )
+    return Subquery(areas)
+
+
+def application_rows(*, program: Program, cohort: Cohort | None = None) -> Iterator[list]:
+    """Every submitted application (drafts are not shared), never the opt-in demographics."""
+    answer_columns = ["area_names" if name == "areas" else name for name in EXPORTED_ANSWERS]
     queryset = (
         scope(Application.objects.all(), program, cohort)
         .exclude(status=Application.Status.DRAFT)
-        .annotate(area_names=Subquery(areas))
+        .annotate(area_names=_areas_subquery())
         .order_by("cohort__applications_open", "pk")
         .values_list(
             "pk",
             "cohort__name",
             "status",
-            "role",
-            "full_name",
-            "pronouns",
-            "email",
-            "job_title",
-            "employer",
-            "library_type",
-            "state",
-            "country",
-            "time_zone",
-            "years_experience",
-            "membership_status",
-            "membership_number",
-            "area_names",
-            "mentee_goals",
-            "mentor_offer",
-            "previous_mentoring",
-            "meeting_modes",
-            "hours_per_month",
-            "capacity",
-            "library_type_preference",
-            "prefers_same_region",
-            "commits_orientation",
-            "commits_assessment",
+            *answer_columns,
             "priority",
             "submitted_at",
             "withdrawn_at",
         )
     )
     statuses = labels(Application.Status)
-    roles = labels(Role)
-    library_types = labels(LibraryType)
-    memberships = labels(MembershipStatus)
-    preferences = labels(LibraryTypePreference)
-    modes = labels(MeetingMode)
+    formatters = _answer_formatters()
     tz = program.tz
-    for row in queryset.iterator(chunk_size=CHUNK_SIZE):
-        (pk, cohort_name, status, role, *about, library_type, state, country, zone, years) = row[
-            :14
-        ]
-        (membership, number, area_names, gain, offer, earlier, meeting_modes) = row[14:21]
-        (hours, capacity, preference, same_region, orientation, assessment, priority) = row[21:28]
-        submitted, withdrawn = row[28:30]
+    for pk, cohort_name, status, *answers, priority, submitted, withdrawn in queryset.iterator(
+        chunk_size=CHUNK_SIZE
+    ):
         yield [
             pk,
             cohort_name,
             statuses.get(status, status),
-            roles.get(role, role),
-            *about,
-            library_types.get(library_type, library_type),
-            STATE_NAMES.get(state, state),
-            country,
-            zone,
-            years,
-            memberships.get(membership, membership),
-            number,
-            area_names or "",
-            gain,
-            offer,
-            earlier,
-            "; ".join(modes.get(m, m) for m in meeting_modes or []),
-            hours,
-            capacity,
-            preferences.get(preference, preference),
-            yes_no(same_region),
-            yes_no(orientation),
-            yes_no(assessment),
+            *(write(value) for write, value in zip(formatters, answers, strict=True)),
             yes_no(priority),
             local_time(submitted, tz),
             local_time(withdrawn, tz),

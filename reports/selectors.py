@@ -184,6 +184,19 @@ def program_report(*, program: Program) -> ProgramReport:
     """The same headline figures for each of the program's cohorts, oldest first."""
     cohorts = list(Cohort.objects.filter(program=program).order_by("applications_open"))
     years = {cohort.pk: CohortYear(cohort=cohort) for cohort in cohorts}
+    _count_applications(program, years)
+    _count_pairings(program, years)
+    _add_goal_sheets_and_surveys(program, years)
+    ordered = [years[cohort.pk] for cohort in cohorts]
+    return ProgramReport(
+        program=program,
+        years=ordered,
+        charts=_year_over_year_charts(ordered),
+        extra_columns=[_("Goal sheets in"), _("Survey response rate"), _("Satisfaction (1–5)")],
+    )
+
+
+def _count_applications(program: Program, years: dict[int, CohortYear]) -> None:
     in_pool = ~Q(status__in=OUT_OF_POOL)
     is_matched = Exists(
         Pairing.objects.filter(mentee=OuterRef("pk"), status__in=Pairing.CAPACITY_STATUSES)
@@ -202,6 +215,9 @@ def program_report(*, program: Program) -> ProgramReport:
         year = years[row["cohort"]]
         for name in ("applications", "mentors", "mentees", "matched"):
             setattr(year, name, row[name])
+
+
+def _count_pairings(program: Program, years: dict[int, CohortYear]) -> None:
     for row in (
         Pairing.objects.filter(cohort__program=program)
         .values("cohort")
@@ -218,6 +234,9 @@ def program_report(*, program: Program) -> ProgramReport:
             row["announced"],
             row["completed"],
         )
+
+
+def _add_goal_sheets_and_surveys(program: Program, years: dict[int, CohortYear]) -> None:
     goal_sheets = participation.program_goal_sheets(program=program)
     survey_figures = surveys.program_survey_figures(program=program)
     for pk, year in years.items():
@@ -230,9 +249,11 @@ def program_report(*, program: Program) -> ProgramReport:
             f"{response_rate:g}%" if response_rate is not None else "–",
             f"{satisfaction:g}" if satisfaction is not None else "–",
         ]
-    ordered = [years[cohort.pk] for cohort in cohorts]
+
+
+def _year_over_year_charts(ordered: list[CohortYear]) -> list[BarChart]:
     names = [year.cohort.name for year in ordered]
-    charts = [
+    return [
         BarChart(
             key="yoy-volume",
             title=_("Applications and pairs by cohort"),
@@ -245,30 +266,26 @@ def program_report(*, program: Program) -> ProgramReport:
         ),
         BarChart(
             key="yoy-rates",
-            title=_("Match rate and completion by cohort"),
+            title=_("Match rate, completion, goal sheets and survey responses by cohort"),
             categories=names,
             series=[
                 Series(_("Match rate"), [year.match_rate for year in ordered]),
                 Series(_("Completion"), [year.completion_rate for year in ordered]),
+                Series(_("Goal sheets in"), [year.goal_sheet_rate for year in ordered]),
+                Series(_("Survey response rate"), [year.response_rate for year in ordered]),
             ],
             unit="%",
             max_value=100,
             summary=_(
                 "Match rate: mentees matched of mentees in the cycle. Completion: pairs that "
                 "completed the program of pairs announced."
+            )
+            + " "
+            + _(
+                "Goal sheets: announced pairs that set goals. Survey response rate: invited "
+                "participants who answered."
             ),
         ),
-    ]
-    charts[1].series += [
-        Series(_("Goal sheets in"), [year.goal_sheet_rate for year in ordered]),
-        Series(_("Survey response rate"), [year.response_rate for year in ordered]),
-    ]
-    charts[1].title = _("Match rate, completion, goal sheets and survey responses by cohort")
-    charts[1].summary += " " + _(
-        "Goal sheets: announced pairs that set goals. Survey response rate: invited "
-        "participants who answered."
-    )
-    charts.append(
         BarChart(
             key="yoy-satisfaction",
             title=_("Satisfaction by cohort, 1 (low) to 5 (high)"),
@@ -276,11 +293,5 @@ def program_report(*, program: Program) -> ProgramReport:
             series=[Series(_("Mean satisfaction"), [year.satisfaction for year in ordered])],
             max_value=5,
             summary=_("Mean answer to the overall satisfaction question, mentors and mentees."),
-        )
-    )
-    return ProgramReport(
-        program=program,
-        years=ordered,
-        charts=charts,
-        extra_columns=[_("Goal sheets in"), _("Survey response rate"), _("Satisfaction (1–5)")],
-    )
+        ),
+    ]

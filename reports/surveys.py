@@ -8,12 +8,13 @@ time: times could be matched to invitations.
 
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 from django.db.models import Case, CharField, Count, F, Q, Value, When
 from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import gettext as _
 
-from assessment.models import YES_NO_LABELS, Answer, Audience, QuestionKind, Survey
+from assessment.models import Answer, Audience, QuestionKind, Survey, answer_display
 from cohorts.models import Cohort, Program
 
 from .charts import BarChart, Series
@@ -39,6 +40,19 @@ def _score(value) -> int | None:
     return score if 1 <= score <= 5 else None
 
 
+@dataclass
+class _Headlines:
+    """The scale and yes-or-no answers of a cohort, by question code and audience."""
+
+    scales: dict[str, dict[str, dict[int, int]]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(dict))
+    )
+    yes_no: dict[str, dict[str, int]] = field(
+        default_factory=lambda: defaultdict(lambda: {"yes": 0, "no": 0})
+    )
+    texts: dict[str, str] = field(default_factory=dict)  # the mentees' wording where shared
+
+
 def survey_section(*, cohort: Cohort) -> tuple[Section, list[Figure]]:
     """Response rate by audience and the headline results, in two queries."""
     section = Section(
@@ -47,7 +61,44 @@ def survey_section(*, cohort: Cohort) -> tuple[Section, list[Figure]]:
         heading=_("Question"),
         empty=_("No answers yet."),
     )
-    rates = {
+    rates = _response_rates(cohort)
+    if not rates:
+        section.lines.append(_("This cohort has no surveys yet."))
+        return section, []
+    present = [a for a in AUDIENCES if a in rates]
+    invited = sum(rates[a]["invited"] for a in present)
+    responded = sum(rates[a]["responded"] for a in present)
+    _add_rates(section, rates, present)
+    figures = [
+        Figure(
+            _("Survey response rate"),
+            _rate_text(percent(responded, invited)),
+            _("%(responded)s of %(invited)s invited")
+            % {"responded": responded, "invited": invited},
+        )
+    ]
+    headlines = _headline_answers(cohort)
+    if headlines.scales:
+        section.charts.append(_scales_chart(headlines, present))
+    if SATISFACTION in headlines.scales:
+        figures.append(_add_satisfaction(section, headlines, present))
+    for code, counts in headlines.yes_no.items():
+        total = counts["yes"] + counts["no"]
+        section.lines.append(
+            _("“%(text)s”: %(yes)s of %(total)s said yes (%(rate)s).")
+            % {
+                "text": headlines.texts[code],
+                "yes": counts["yes"],
+                "total": total,
+                "rate": _rate_text(percent(counts["yes"], total)),
+            }
+        )
+    return section, figures
+
+
+def _response_rates(cohort: Cohort) -> dict[str, dict]:
+    """{audience: {"invited": n, "responded": n}} of the cohort's surveys."""
+    return {
         row["audience"]: row
         for row in Survey.objects.filter(cohort=cohort)
         .values("audience")
@@ -59,13 +110,10 @@ def survey_section(*, cohort: Cohort) -> tuple[Section, list[Figure]]:
         )
         .order_by()
     }
-    if not rates:
-        section.lines.append(_("This cohort has no surveys yet."))
-        return section, []
+
+
+def _add_rates(section: Section, rates: dict[str, dict], present: list[str]) -> None:
     audience_labels = labels(Audience)
-    present = [a for a in AUDIENCES if a in rates]
-    invited = sum(rates[a]["invited"] for a in present)
-    responded = sum(rates[a]["responded"] for a in present)
     section.lines.append(
         "; ".join(
             _("%(audience)s: %(responded)s of %(invited)s invited answered (%(rate)s)")
@@ -91,9 +139,10 @@ def survey_section(*, cohort: Cohort) -> tuple[Section, list[Figure]]:
         )
     )
 
-    scales: dict[str, dict[str, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
-    yes_no: dict[str, dict[str, int]] = defaultdict(lambda: {"yes": 0, "no": 0})
-    texts: dict[str, str] = {}
+
+def _headline_answers(cohort: Cohort) -> _Headlines:
+    """Counts of each scale point and of yes and no, in one query."""
+    headlines = _Headlines()
     for row in (
         Answer.objects.filter(
             response__survey__cohort=cohort,
@@ -110,83 +159,66 @@ def survey_section(*, cohort: Cohort) -> tuple[Section, list[Figure]]:
         .order_by("question__order", "question__code")
     ):
         code, audience = row["question__code"], row["response__survey__audience"]
-        if code not in texts or audience == Audience.MENTEE:
-            texts[code] = row["question__text"]
+        if code not in headlines.texts or audience == Audience.MENTEE:
+            headlines.texts[code] = row["question__text"]
         if row["question__kind"] == QuestionKind.LIKERT:
             score = _score(row["value"])
             if score is not None:
-                by_score = scales[code][audience]
+                by_score = headlines.scales[code][audience]
                 by_score[score] = by_score.get(score, 0) + row["n"]
         elif row["value"] in ("yes", "no"):
-            yes_no[code][row["value"]] += row["n"]
+            headlines.yes_no[code][row["value"]] += row["n"]
+    return headlines
 
-    figures = [
-        Figure(
-            _("Survey response rate"),
-            _rate_text(percent(responded, invited)),
-            _("%(responded)s of %(invited)s invited")
-            % {"responded": responded, "invited": invited},
-        )
-    ]
-    if scales:
-        codes = list(scales)
-        section.charts.append(
-            BarChart(
-                key="survey-scales",
-                title=_("Average agreement, 1 (low) to 5 (high)"),
-                categories=[texts[code] for code in codes],
-                series=[
-                    Series(
-                        audience_labels[a],
-                        [_mean(scales[code].get(a, {})) for code in codes],
-                    )
-                    for a in present
-                ],
-                max_value=5,
-                summary=_("Mean answer of each side; – where a side was not asked."),
+
+def _scales_chart(headlines: _Headlines, present: list[str]) -> BarChart:
+    audience_labels = labels(Audience)
+    codes = list(headlines.scales)
+    return BarChart(
+        key="survey-scales",
+        title=_("Average agreement, 1 (low) to 5 (high)"),
+        categories=[headlines.texts[code] for code in codes],
+        series=[
+            Series(
+                audience_labels[a],
+                [_mean(headlines.scales[code].get(a, {})) for code in codes],
             )
+            for a in present
+        ],
+        max_value=5,
+        summary=_("Mean answer of each side; – where a side was not asked."),
+    )
+
+
+def _add_satisfaction(section: Section, headlines: _Headlines, present: list[str]) -> Figure:
+    """The overall satisfaction chart; returns its headline figure."""
+    audience_labels = labels(Audience)
+    by_audience = headlines.scales[SATISFACTION]
+    both: dict[int, int] = defaultdict(int)
+    for distribution in by_audience.values():
+        for score, n in distribution.items():
+            both[score] += n
+    section.charts.append(
+        BarChart(
+            key="survey-satisfaction",
+            title=_("Overall satisfaction"),
+            categories=[str(score) for score in range(1, 6)],
+            series=[
+                Series(
+                    audience_labels[a],
+                    [by_audience.get(a, {}).get(score, 0) for score in range(1, 6)],
+                )
+                for a in present
+            ],
+            summary=_("How many answered each point of the scale, 1 (low) to 5 (high)."),
         )
-    if SATISFACTION in scales:
-        both: dict[int, int] = defaultdict(int)
-        for distribution in scales[SATISFACTION].values():
-            for score, n in distribution.items():
-                both[score] += n
-        mean = _mean(both)
-        figures.append(
-            Figure(
-                _("Satisfaction"),
-                f"{mean:g} / 5",
-                _("mean of %(n)s answers to “%(text)s”")
-                % {"n": sum(both.values()), "text": texts[SATISFACTION]},
-            )
-        )
-        section.charts.append(
-            BarChart(
-                key="survey-satisfaction",
-                title=_("Overall satisfaction"),
-                categories=[str(score) for score in range(1, 6)],
-                series=[
-                    Series(
-                        audience_labels[a],
-                        [scales[SATISFACTION].get(a, {}).get(score, 0) for score in range(1, 6)],
-                    )
-                    for a in present
-                ],
-                summary=_("How many answered each point of the scale, 1 (low) to 5 (high)."),
-            )
-        )
-    for code, counts in yes_no.items():
-        total = counts["yes"] + counts["no"]
-        section.lines.append(
-            _("“%(text)s”: %(yes)s of %(total)s said yes (%(rate)s).")
-            % {
-                "text": texts[code],
-                "yes": counts["yes"],
-                "total": total,
-                "rate": _rate_text(percent(counts["yes"], total)),
-            }
-        )
-    return section, figures
+    )
+    return Figure(
+        _("Satisfaction"),
+        f"{_mean(both):g} / 5",
+        _("mean of %(n)s answers to “%(text)s”")
+        % {"n": sum(both.values()), "text": headlines.texts[SATISFACTION]},
+    )
 
 
 def _rate_text(rate: float | None) -> str:
@@ -240,18 +272,6 @@ SURVEY_HEADERS = [
     "Question",
     "Answer",
 ]
-
-
-def _display(kind: str, value) -> str | int:
-    if value is None:
-        return ""
-    if kind == QuestionKind.YES_NO:
-        return str(YES_NO_LABELS.get(value, value))
-    if isinstance(value, list):
-        return "; ".join(str(v) for v in value)
-    if isinstance(value, int):
-        return value
-    return str(value)
 
 
 def survey_rows(*, program: Program, cohort: Cohort | None = None) -> Iterator[list]:
@@ -333,7 +353,7 @@ def survey_rows(*, program: Program, cohort: Cohort | None = None) -> Iterator[l
             None if anonymous else local_time(submitted, tz),
             code,
             text,
-            _display(kind, value),
+            answer_display(kind, value),
         ]
 
 

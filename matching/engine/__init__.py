@@ -47,8 +47,8 @@ estimates), :mod:`.flow` (the sparse exact solvers), :mod:`.proof` (dual potenti
 optimality check), :mod:`.core` (the solve and check loop), :mod:`.reciprocal` (branching)
 and :mod:`.api` (:func:`solve` and the :func:`greedy` baseline).
 
-The tuning constants below live on this package and the submodules read them from here at
-call time, so setting e.g. ``matching.engine.AUCTION`` (as the tests do) reaches all of them.
+The solver's tuning (chunk size, auction, rounds, branching budget) is one frozen
+:class:`EngineOptions` passed as ``solve(..., options=...)``; the defaults suit every cohort.
 """
 
 from __future__ import annotations
@@ -58,22 +58,9 @@ from .api import greedy, solve
 from .auction import _top_by_threshold as _top_by_threshold
 from .flow import _integer_costs as _integer_costs
 from .flow import _scaled_costs as _scaled_costs
+from .options import EngineOptions
 from .result import MatchResult
 from .validation import MatchingError
 from .validation import Pair as Pair
 
-__all__ = ["MatchResult", "MatchingError", "greedy", "solve"]
-
-CHUNK_ELEMENTS = 2_000_000  # entries of a dense row chunk processed at once (16 MB of float64)
-MAX_ROUNDS = 50
-AUCTION = True  # estimate prices with an auction before the exact solve (speed only)
-AUCTION_LIST = 64  # mentors kept per mentee between full row scans of the auction
-AUCTION_STOP = 0.005  # stop bidding when at most this share of mentees is still unassigned
-AUCTION_MAX_ITER = 400
-AUCTION_GAP_RANK = 8  # bid steps follow the gap between a mentee's best and 9th-best score
-AUCTION_EPS_SHARE = 0.1
-RECHECK_MAX = 32  # re-derive potentials without re-solving when at most this many violate
-RECHECK_SHARE = 50  # ... or at most one in this many mentees
-AUCTION_TIE = 1e-9  # also keep entries tied (to this share of the score span) with the k-th
-USE_MIN_COST_FLOW = True  # OR-Tools min-cost flow on integer-scaled scores; else SciPy
-MAX_RECIPROCAL_BRANCHES = 64
+__all__ = ["EngineOptions", "MatchResult", "MatchingError", "greedy", "solve"]

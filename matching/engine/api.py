@@ -8,11 +8,13 @@ import numpy as np
 
 from .candidates import _initial_candidates, _State
 from .core import _solve_core
+from .options import EngineOptions
 from .reciprocal import _solve_reciprocal
 from .result import MatchResult, _total
 from .validation import MatchingError, Pair, _as_reciprocal, _prepare
 
 DEFAULT_CANDIDATES = 8
+DEFAULT_OPTIONS = EngineOptions()
 
 
 def solve(
@@ -23,6 +25,7 @@ def solve(
     *,
     reciprocal: Iterable[tuple[Pair, Pair]] | None = None,
     candidates: int = DEFAULT_CANDIDATES,
+    options: EngineOptions = DEFAULT_OPTIONS,
 ) -> MatchResult:
     """Assign mentees to mentors: most mentees matched first, then the highest total score.
 
@@ -31,11 +34,12 @@ def solve(
     (mentee, mentor) are always kept. ``reciprocal`` lists couples of index pairs that must
     not both be chosen (A mentors B and B mentors A). ``candidates`` is the initial number of
     candidate mentors kept per mentee; the dual check adds more whenever they could matter,
-    so it affects speed only, never the result.
+    so it affects speed only, never the result. ``options`` tunes the solver (see
+    :class:`EngineOptions`).
 
     Raises MatchingError for malformed input.
     """
-    prob = _prepare(scores, capacity, allowed, locked)
+    prob = _prepare(scores, capacity, allowed, locked, options)
     if candidates < 1:
         raise MatchingError("candidates must be >= 1")
     rules = _as_reciprocal(reciprocal, prob.n, prob.m)
@@ -51,14 +55,16 @@ def greedy(
     locked: Iterable[Sequence[int]] = (),
     *,
     pool: int = 32,
+    options: EngineOptions = DEFAULT_OPTIONS,
 ) -> MatchResult:
     """Greedy baseline: repeatedly take the highest-scoring pair that is still feasible.
 
     For speed each round only looks at every unmatched mentee's best ``pool`` mentors that
     still have capacity; rounds repeat until no unmatched mentee has an available mentor.
-    The result is valid but usually not optimal (``optimal`` is False).
+    The result is valid but usually not optimal (``optimal`` is False). Of ``options`` only
+    the chunk size applies.
     """
-    prob = _prepare(scores, capacity, allowed, locked)
+    prob = _prepare(scores, capacity, allowed, locked, options)
     n, m = prob.n, prob.m
     mentor_of = np.full(n, -1, dtype=np.int64)
     active = np.ones(n, dtype=bool)

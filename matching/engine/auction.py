@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import engine  # the tuning constants, read at call time (see the package docstring)
 from .candidates import _block_mask, _State
 from .flow import _decimal_digits
-from .validation import _row_step
 
 
 def _row_values(state: _State, rows: np.ndarray, prices: np.ndarray) -> np.ndarray:
@@ -92,7 +90,7 @@ def _scan(
     out_j = np.zeros((count, width), dtype=np.int64)
     out_s = np.full((count, width), -np.inf)
     bound = np.full(count, -np.inf)
-    step = _row_step(m)
+    step = state.prob.options.row_step(m)
     sample = None
     if m >= 8 * width:
         size = min(m, max(256, 8 * width))
@@ -133,9 +131,10 @@ def _auction(
     Returns (rows, list mentors, list raw scores, list bounds, owner per row or -1, prices).
     """
     prob = state.prob
+    options = prob.options
     m = prob.m
     rows = np.flatnonzero(state.active)
-    width = min(engine.AUCTION_LIST, m)
+    width = min(options.auction_list, m)
     prices = np.zeros(m)
     count = rows.size
     owner = np.full(count, -1, dtype=np.int64)
@@ -144,27 +143,13 @@ def _auction(
         return rows, empty, empty.astype(np.float64), np.zeros(count), owner, prices
     span = prob.smax - prob.smin
     lj, ls, bound = _scan(state, rows, prices, width)
-    # The bid increment follows the spread of each mentee's best few scores: coarse scores
-    # (few levels) bid in big steps, fine-grained ones in small steps.
-    eps = (span if span > 0 else 1.0) / 100.0
-    if width > engine.AUCTION_GAP_RANK:
-        top = -np.partition(-ls, engine.AUCTION_GAP_RANK, axis=1)
-        gap = top[:, 0] - top[:, engine.AUCTION_GAP_RANK]
-        gap = gap[np.isfinite(gap)]
-        if gap.size and float(np.median(gap)) > 0:
-            eps = min(eps, float(np.median(gap)) * engine.AUCTION_EPS_SHARE)
-        finite = ls[np.isfinite(ls)]
-        digits = _decimal_digits(finite, max(prob.n + prob.m, 1)) if finite.size else None
-        if digits is not None:
-            # Scores on a grid (sums of weights with a few decimals): steps below one grid
-            # unit only lengthen the bidding.
-            eps = max(eps, 10.0**-digits)
+    eps = _bid_step(state, ls, width)
     bid = np.zeros(count)
     alive = np.ones(count, dtype=bool)
     cap = state.cap
-    target = max(0, count - int(cap.sum())) + int(engine.AUCTION_STOP * count)
+    target = max(0, count - int(cap.sum())) + int(options.auction_stop * count)
     best_left, stalled = count + 1, 0
-    for _ in range(engine.AUCTION_MAX_ITER):
+    for _ in range(options.auction_max_iter):
         bidders = np.flatnonzero((owner < 0) & alive)
         left = bidders.size
         if left <= target:
@@ -192,25 +177,61 @@ def _auction(
             break
         j1 = lj[bidders, pick]
         margin = np.where(np.isfinite(second), first - second, span + 1.0)
-        amount = prices[j1] + margin + eps
-        touched = np.unique(j1)
-        hold = np.flatnonzero(owner >= 0)
-        hold = hold[np.isin(owner[hold], touched)]
-        ci = np.concatenate((hold, bidders))
-        cj = np.concatenate((owner[hold], j1))
-        cb = np.concatenate((bid[hold], amount))
-        order = np.lexsort((-cb, cj))
-        ci, cj, cb = ci[order], cj[order], cb[order]
-        start = np.searchsorted(cj, cj, side="left")
-        keep = (np.arange(cj.size) - start) < cap[cj]
-        owner[ci[~keep]] = -1
-        owner[ci[keep]] = cj[keep]
-        bid[ci[keep]] = cb[keep]
-        held = np.bincount(cj, minlength=m)[touched]
-        full = held >= cap[touched]
-        low = cb[np.searchsorted(cj, touched, side="left") + np.minimum(held, cap[touched]) - 1]
-        prices[touched[full]] = np.maximum(prices[touched[full]], low[full])
+        _award(owner, bid, prices, cap, bidders, j1, prices[j1] + margin + eps)
     return rows, lj, ls, bound, owner, prices
+
+
+def _bid_step(state: _State, ls: np.ndarray, width: int) -> float:
+    """The bid increment: it follows the spread of each mentee's best few scores, so coarse
+    scores (few levels) bid in big steps and fine-grained ones in small steps."""
+    prob = state.prob
+    options = prob.options
+    span = prob.smax - prob.smin
+    eps = (span if span > 0 else 1.0) / 100.0
+    if width > options.auction_gap_rank:
+        top = -np.partition(-ls, options.auction_gap_rank, axis=1)
+        gap = top[:, 0] - top[:, options.auction_gap_rank]
+        gap = gap[np.isfinite(gap)]
+        if gap.size and float(np.median(gap)) > 0:
+            eps = min(eps, float(np.median(gap)) * options.auction_eps_share)
+        finite = ls[np.isfinite(ls)]
+        digits = _decimal_digits(finite, max(prob.n + prob.m, 1)) if finite.size else None
+        if digits is not None:
+            # Scores on a grid (sums of weights with a few decimals): steps below one grid
+            # unit only lengthen the bidding.
+            eps = max(eps, 10.0**-digits)
+    return eps
+
+
+def _award(
+    owner: np.ndarray,
+    bid: np.ndarray,
+    prices: np.ndarray,
+    cap: np.ndarray,
+    bidders: np.ndarray,
+    mentors: np.ndarray,
+    amounts: np.ndarray,
+) -> None:
+    """Each mentor bid for keeps its highest bids, old holders included, up to its capacity;
+    the others lose it. A full mentor's price rises to its lowest kept bid. Updates `owner`,
+    `bid` and `prices` in place."""
+    touched = np.unique(mentors)
+    hold = np.flatnonzero(owner >= 0)
+    hold = hold[np.isin(owner[hold], touched)]
+    ci = np.concatenate((hold, bidders))
+    cj = np.concatenate((owner[hold], mentors))
+    cb = np.concatenate((bid[hold], amounts))
+    order = np.lexsort((-cb, cj))
+    ci, cj, cb = ci[order], cj[order], cb[order]
+    start = np.searchsorted(cj, cj, side="left")
+    keep = (np.arange(cj.size) - start) < cap[cj]
+    owner[ci[~keep]] = -1
+    owner[ci[keep]] = cj[keep]
+    bid[ci[keep]] = cb[keep]
+    held = np.bincount(cj, minlength=prices.size)[touched]
+    full = held >= cap[touched]
+    low = cb[np.searchsorted(cj, touched, side="left") + np.minimum(held, cap[touched]) - 1]
+    prices[touched[full]] = np.maximum(prices[touched[full]], low[full])
 
 
 def _auction_candidates(state: _State, k: int) -> np.ndarray:
@@ -222,7 +243,7 @@ def _auction_candidates(state: _State, k: int) -> np.ndarray:
         return np.zeros(0, dtype=np.int64)
     adj = ls - prices[lj]
     k = min(k, lj.shape[1])
-    margin = engine.AUCTION_TIE * max(state.prob.smax - state.prob.smin, 1e-9)
+    margin = state.prob.options.auction_tie * max(state.prob.smax - state.prob.smin, 1e-9)
     if k < lj.shape[1]:
         kth = -np.partition(-adj, k - 1, axis=1)[:, k - 1]
         # Prices moved since some lists were made: a list whose best entry no longer beats

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .validation import _Problem, _row_step
+from .validation import _Problem
 
 
 @dataclass
@@ -65,7 +65,7 @@ def _initial_candidates(state: _State, k: int) -> np.ndarray:
     if n == 0 or m == 0:
         return np.zeros(0, dtype=np.int64)
     k = max(1, min(k, m))
-    step = _row_step(m)
+    step = state.prob.options.row_step(m)
     keys: list[np.ndarray] = []
     jitter = 1e-9 * (abs(prob.smax) + abs(prob.smin) + 1.0)
     golden = 0.6180339887498949

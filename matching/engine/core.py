@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import engine  # the tuning constants, read at call time (see the package docstring)
 from .auction import _auction_candidates
 from .candidates import _initial_candidates, _State
 from .flow import _solve_flow, _solve_sparse
@@ -15,6 +14,7 @@ from .validation import _Problem
 
 def _solve_core(prob: _Problem, k: int, forbid: dict[int, np.ndarray]) -> MatchResult:
     n, m = prob.n, prob.m
+    options = prob.options
     mentor_of = np.full(n, -1, dtype=np.int64)
     active = np.ones(n, dtype=bool)
     cap = prob.capacity.copy()
@@ -27,7 +27,7 @@ def _solve_core(prob: _Problem, k: int, forbid: dict[int, np.ndarray]) -> MatchR
     tol = max(big, 1.0) * 1e-12 + 1e-12
     state = _State(prob, active, cap, forbid, big, tol)
 
-    keys = _auction_candidates(state, k) if engine.AUCTION else _initial_candidates(state, k)
+    keys = _auction_candidates(state, k) if options.auction else _initial_candidates(state, k)
     rounds = 0
     optimal = False
     solved = np.full(n, -1, dtype=np.int64)
@@ -35,21 +35,21 @@ def _solve_core(prob: _Problem, k: int, forbid: dict[int, np.ndarray]) -> MatchR
         rounds += 1
         ei, ej = np.divmod(keys, m) if m else (keys, keys)
         ew = prob.scores[ei, ej] if keys.size else np.zeros(0)
-        flow = _solve_flow(ei, ej, ew, cap, n, tol) if engine.USE_MIN_COST_FLOW else None
+        flow = _solve_flow(ei, ej, ew, cap, n, tol) if options.use_min_cost_flow else None
         solved = flow if flow is not None else _solve_sparse(ei, ej, ew, cap, n)
         pots = _potentials(state, ei, ej, ew, solved)
         if pots is None and flow is not None:
             # The integer flow optimum did not certify in floating point: use the float solver.
             solved = _solve_sparse(ei, ej, ew, cap, n)
             pots = _potentials(state, ei, ej, ew, solved)
-        if pots is None or rounds >= engine.MAX_ROUNDS:
+        if pots is None or rounds >= options.max_rounds:
             break
         extra = _violations(state, pots[0], pots[1], keys, per_row=max(4, k))
         if extra.size == 0:
             optimal = True
             break
         keys = np.union1d(keys, extra)
-        if extra.size <= max(engine.RECHECK_MAX, n // engine.RECHECK_SHARE):
+        if extra.size <= max(options.recheck_max, n // options.recheck_share):
             # Few violators: often the solution is already optimal and only its potentials
             # were loose. Potentials that also respect the new pairs (no negative cycle) keep
             # it, and then a fresh check replaces a whole re-solve.

@@ -6,7 +6,6 @@ from __future__ import annotations
 import numpy as np
 
 from .candidates import _pair_usable, _State
-from .validation import _row_step
 
 
 def _potentials(
@@ -48,29 +47,13 @@ def _potentials(
     if limit is None:
         limit = 2 * (n + m) + 10
     for sweep in range(limit):
+        # One Gauss-Seidel sweep over the four kinds of residual arcs, then the hub.
         changed = False
         if starts.size:
-            cand = np.minimum.reduceat(dm[ui] - uw, starts)
-            better = cand < dt[targets] - tol
-            if better.any():
-                dt[targets[better]] = cand[better]
-                changed = True
-        if used.size:
-            better = d_hub < dt[used] - tol
-            if better.any():
-                dt[used[better]] = d_hub
-                changed = True
-        if mi.size:
-            cand = dt[mj] + mw
-            better = cand < dm[mi] - tol
-            if better.any():
-                dm[mi[better]] = cand[better]
-                changed = True
-        if free.size:
-            better = d_hub - big < dm[free] - tol
-            if better.any():
-                dm[free[better]] = d_hub - big
-                changed = True
+            changed |= _lower(dt, targets, np.minimum.reduceat(dm[ui] - uw, starts), tol)
+        changed |= _lower(dt, used, d_hub, tol)
+        changed |= _lower(dm, mi, dt[mj] + mw, tol)
+        changed |= _lower(dm, free, d_hub - big, tol)
         best = d_hub
         if mi.size:
             best = min(best, float(dm[mi].min()) + big)
@@ -82,6 +65,19 @@ def _potentials(
         if not changed:
             return (*_tighten(dm, dt, d_hub, big, mi, mj, mw, free, spare), sweep + 1)
     return None
+
+
+def _lower(dist: np.ndarray, index: np.ndarray, candidate, tol: float) -> bool:
+    """Lower ``dist[index]`` to ``candidate`` (an array like ``index``, or one number) where
+    that is shorter by more than ``tol``; True when any distance changed."""
+    if index.size == 0:
+        return False
+    candidate = np.broadcast_to(candidate, index.shape)
+    better = candidate < dist[index] - tol
+    if not better.any():
+        return False
+    dist[index[better]] = candidate[better]
+    return True
 
 
 def _tighten(
@@ -130,7 +126,7 @@ def _violations(
     """
     prob = state.prob
     n, m = prob.n, prob.m
-    step = _row_step(m)
+    step = state.prob.options.row_step(m)
     found: list[np.ndarray] = []
     limit = dm + 2.0 * state.tol
     buf = np.empty((min(step, n), m))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import engine  # the tuning constants, read at call time (see the package docstring)
 from .core import _solve_core
 from .result import MatchResult
 from .validation import MatchingError, Pair, _Problem
@@ -25,7 +24,7 @@ def _solve_reciprocal(prob: _Problem, k: int, rules: list[tuple[Pair, Pair]]) ->
             raise MatchingError(
                 f"locked pairs {first} and {second} are reciprocal and cannot both be kept"
             )
-    budget = [engine.MAX_RECIPROCAL_BRANCHES]
+    budget = [prob.options.max_reciprocal_branches]
     exact = [True]
 
     def run(banned: frozenset[Pair]) -> MatchResult:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .. import engine  # the tuning constants, read at call time (see the package docstring)
+from .options import EngineOptions
 
 Pair = tuple[int, int]
 
@@ -24,6 +24,7 @@ class _Problem:
     locks: tuple[Pair, ...]
     smin: float
     smax: float
+    options: EngineOptions
 
     @property
     def n(self) -> int:
@@ -32,10 +33,6 @@ class _Problem:
     @property
     def m(self) -> int:
         return int(self.scores.shape[1])
-
-
-def _row_step(m: int) -> int:
-    return max(1, engine.CHUNK_ELEMENTS // max(m, 1))
 
 
 def _as_scores(scores: object) -> np.ndarray:
@@ -79,15 +76,14 @@ def _as_allowed(allowed: object, shape: tuple[int, int]) -> np.ndarray | None:
     return arr
 
 
-def _scan_scores(scores: np.ndarray, allowed: np.ndarray | None) -> tuple[float, float]:
+def _scan_scores(scores: np.ndarray, allowed: np.ndarray | None, step: int) -> tuple[float, float]:
     """Reject non-finite allowed scores; return bounds (low, high) of the allowed scores.
 
     The bounds only size the cardinality bonus, so a block that is entirely finite uses its
     plain min/max (a cheap over-estimate) unless forbidden entries there are extreme.
     """
-    n, m = scores.shape
+    n, _m = scores.shape
     smin, smax = np.inf, -np.inf
-    step = _row_step(m)
     for a in range(0, n, step):
         block = scores[a : a + step]
         if block.size == 0:
@@ -154,14 +150,18 @@ def _as_locks(
     return tuple(locks)
 
 
-def _prepare(scores: object, capacity: object, allowed: object, locked: Iterable) -> _Problem:
+def _prepare(
+    scores: object, capacity: object, allowed: object, locked: Iterable, options: EngineOptions
+) -> _Problem:
+    if not isinstance(options, EngineOptions):
+        raise MatchingError(f"options must be EngineOptions, got {type(options).__name__}")
     arr = _as_scores(scores)
     n, m = arr.shape
     cap = _as_capacity(capacity, m)
     allow = _as_allowed(allowed, (n, m))
-    smin, smax = _scan_scores(arr, allow)
+    smin, smax = _scan_scores(arr, allow, options.row_step(m))
     locks = _as_locks(locked, n, m, cap, allow)
-    return _Problem(arr, cap, allow, locks, smin, smax)
+    return _Problem(arr, cap, allow, locks, smin, smax, options)
 
 
 def _as_reciprocal(reciprocal: Iterable | None, n: int, m: int) -> list[tuple[Pair, Pair]]:

@@ -13,7 +13,6 @@ from .weights import Weights, _experience_points, _proximity_value
 
 _CHUNK = 262_144
 _MODE_BITS = {mode: 1 << index for index, mode in enumerate(MEETING_MODES)}
-_POPCOUNT = np.array([bin(value).count("1") for value in range(256)], dtype=np.int64)
 
 
 @dataclass(frozen=True)
@@ -101,6 +100,27 @@ def _merge_tables(
     return out
 
 
+Table = tuple[np.ndarray, np.ndarray, np.ndarray]  # (mentee class, mentor class, class table)
+
+
+@dataclass(frozen=True)
+class _Bits:
+    """One bit-counted criterion: packed membership words per side and the points per count."""
+
+    left: np.ndarray
+    right: np.ndarray
+    points: np.ndarray
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """Everything a row chunk needs to fill its part of the matrix."""
+
+    areas: _Bits
+    tables: list[tuple[np.ndarray, np.ndarray | None, np.ndarray]]  # see _pre_gather
+    demographics: _Bits | None  # None when nobody answered the opt-in questions
+
+
 def build_scores(
     mentees: Sequence[Person],
     mentors: Sequence[Person],
@@ -118,22 +138,51 @@ def build_scores(
     total = np.empty((n, m), dtype=np.float64)
     if n == 0 or m == 0:
         return ScoreMatrix(total)
-    w = weights
+    tables = _library_and_mode_tables(mentees, mentors, weights)
+    tables.append(_experience_table(mentees, mentors, weights))
+    proximity = _proximity_table(mentees, mentors, weights)
+    if proximity is not None:
+        tables.append(proximity)
+    plan = _Plan(
+        areas=_area_bits(mentees, mentors, weights),
+        # Merge small tables (e.g. experience and proximity) so a chunk gathers fewer of them.
+        tables=_pre_gather(_merge_tables(tables, m), m),
+        demographics=_demographic_bits(mentees, mentors, weights),
+    )
+    # Small row chunks keep every temporary in cache; each worker reuses its own buffers.
+    step = max(1, min(n, _CHUNK // m))
+    chunks = [(a, min(n, a + step)) for a in range(0, n, step)]
+    if len(chunks) > 8:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            list(
+                pool.map(lambda part: _fill(plan, total, part, step), [chunks[0::2], chunks[1::2]])
+            )
+    else:
+        _fill(plan, total, chunks, step)
+    return ScoreMatrix(total)
 
-    area_vocab: dict[str, int] = {}
-    mentee_areas = _bitsets([p.areas for p in mentees], area_vocab)
-    mentor_areas = _bitsets([p.areas for p in mentors], area_vocab)
-    width = max(len(area_vocab), 1)
-    mentee_areas = np.pad(mentee_areas, ((0, 0), (0, width - mentee_areas.shape[1])))
-    mentor_areas = np.pad(mentor_areas, ((0, 0), (0, width - mentor_areas.shape[1])))
-    left_areas, right_areas = _words(mentee_areas), _words(mentor_areas)
+
+def _area_bits(mentees: Sequence[Person], mentors: Sequence[Person], w: Weights) -> _Bits:
+    """Shared areas of interest: one bit per area, points per shared-area count."""
+    vocabulary: dict[str, int] = {}
+    left = _bitsets([p.areas for p in mentees], vocabulary)
+    right = _bitsets([p.areas for p in mentors], vocabulary)
+    width = max(len(vocabulary), 1)
+    left = np.pad(left, ((0, 0), (0, width - left.shape[1])))
+    right = np.pad(right, ((0, 0), (0, width - right.shape[1])))
     # Points per shared-area count, computed exactly as explain() does.
-    area_points = np.array(
+    points = np.array(
         [w.areas * min(count, w.max_shared_areas) for count in range(width + 1)],
         dtype=np.float64,
     )
+    return _Bits(_words(left), _words(right), points)
 
-    # Library type, meeting modes and priority: one class x class table.
+
+def _library_and_mode_tables(
+    mentees: Sequence[Person], mentors: Sequence[Person], w: Weights
+) -> list[Table]:
+    """Library type, priority and meeting modes: one class x class table when small enough."""
+    n = len(mentees)
     c1_left, k1_left = _classes(
         [(p.library_type, p.library_type_preference, p.priority) for p in mentees]
     )
@@ -152,95 +201,100 @@ def build_scores(
     rbits = np.array([row[0] for row in km_right], dtype=np.int64)
     tm = np.where((lbits[:, None] & rbits[None, :]) != 0, w.meeting_modes, -w.meeting_mode_penalty)
     # Fold meeting modes into the library table when the product stays small.
-    if len(k1_left) * len(km_left) * len(k1_right) * len(km_right) <= 1_000_000:
-        c1_left = c1_left * len(km_left) + cm_left
-        c1_right = c1_right * len(km_right) + cm_right
-        t1 = (t1[:, None, :, None] + tm[None, :, None, :]).reshape(
-            len(k1_left) * len(km_left), len(k1_right) * len(km_right)
-        )
-        tables = [(c1_left, c1_right, t1)]
-    else:
-        tables = [(c1_left, c1_right, t1), (cm_left, cm_right, tm)]
+    if len(k1_left) * len(km_left) * len(k1_right) * len(km_right) > 1_000_000:
+        return [(c1_left, c1_right, t1), (cm_left, cm_right, tm)]
+    folded = (t1[:, None, :, None] + tm[None, :, None, :]).reshape(
+        len(k1_left) * len(km_left), len(k1_right) * len(km_right)
+    )
+    return [(c1_left * len(km_left) + cm_left, c1_right * len(km_right) + cm_right, folded)]
 
-    # Experience: depends on the two years only.
-    ce_left, ke_left = _classes([(p.years_experience,) for p in mentees])
-    ce_right, ke_right = _classes([(p.years_experience,) for p in mentors])
-    te = np.array(
-        [[_experience_points(b[0] - a[0], w) for b in ke_right] for a in ke_left],
+
+def _experience_table(mentees: Sequence[Person], mentors: Sequence[Person], w: Weights) -> Table:
+    """Experience: depends on the two years only."""
+    left, left_keys = _classes([(p.years_experience,) for p in mentees])
+    right, right_keys = _classes([(p.years_experience,) for p in mentors])
+    table = np.array(
+        [[_experience_points(b[0] - a[0], w) for b in right_keys] for a in left_keys],
         dtype=np.float64,
     )
-    tables.append((ce_left, ce_right, te))
+    return left, right, table
 
-    # Proximity: only mentees who asked for someone near earn it.
-    if any(p.prefers_near for p in mentees):
-        cp_left, kp_left = _classes(
-            [(p.region, p.utc_offset_hours) if p.prefers_near else None for p in mentees]
-        )
-        cp_right, kp_right = _classes([(p.region, p.utc_offset_hours) for p in mentors])
-        tp = np.zeros((len(kp_left), len(kp_right)), dtype=np.float64)
-        for x, lrow in enumerate(kp_left):
-            if lrow is None:
-                continue
-            for y, rrow in enumerate(kp_right):
-                tp[x, y] = _proximity_value(True, lrow[0], lrow[1], rrow[0], rrow[1], w)
-        tables.append((cp_left, cp_right, tp))
 
-    demo_vocab: dict[str, int] = {}
+def _proximity_table(
+    mentees: Sequence[Person], mentors: Sequence[Person], w: Weights
+) -> Table | None:
+    """Proximity: only mentees who asked for someone near earn it (None when nobody asked)."""
+    if not any(p.prefers_near for p in mentees):
+        return None
+    left, left_keys = _classes(
+        [(p.region, p.utc_offset_hours) if p.prefers_near else None for p in mentees]
+    )
+    right, right_keys = _classes([(p.region, p.utc_offset_hours) for p in mentors])
+    table = np.zeros((len(left_keys), len(right_keys)), dtype=np.float64)
+    for x, lrow in enumerate(left_keys):
+        if lrow is None:
+            continue
+        for y, rrow in enumerate(right_keys):
+            table[x, y] = _proximity_value(True, lrow[0], lrow[1], rrow[0], rrow[1], w)
+    return left, right, table
+
+
+def _demographic_bits(
+    mentees: Sequence[Person], mentors: Sequence[Person], w: Weights
+) -> _Bits | None:
+    """A pair's demographic matches: the mentee's requests met by the mentor's answers plus
+    the mentor's requests met by the mentee's answers, as one popcount over both halves."""
+    n, m = len(mentees), len(mentors)
     sets = [p.demographics for p in mentees] + [p.demographic_preference for p in mentees]
     sets += [p.demographics for p in mentors] + [p.demographic_preference for p in mentors]
-    demo = _bitsets(sets, demo_vocab)
-    has_demo = bool(demo.any())
-    # A pair's demographic matches: the mentee's requests met by the mentor's answers plus
-    # the mentor's requests met by the mentee's answers, as one popcount over both halves.
-    demo_left = _words(np.concatenate((demo[n : 2 * n], demo[:n]), axis=1))
-    demo_right = _words(np.concatenate((demo[2 * n : 2 * n + m], demo[2 * n + m :]), axis=1))
-    demo_points = np.array(
+    demo = _bitsets(sets, {})
+    if not demo.any():
+        return None
+    left = _words(np.concatenate((demo[n : 2 * n], demo[:n]), axis=1))
+    right = _words(np.concatenate((demo[2 * n : 2 * n + m], demo[2 * n + m :]), axis=1))
+    points = np.array(
         [w.demographics * count for count in range(2 * demo.shape[1] + 1)], dtype=np.float64
     )
+    return _Bits(left, right, points)
 
-    # Merge small tables (e.g. experience and proximity) so a chunk gathers fewer of them.
-    tables = _merge_tables(tables, m)
 
-    # Pre-gather each table along the mentor axis when small enough, so a chunk only needs
-    # a row gather (contiguous copies) instead of a 2-D fancy index.
+def _pre_gather(
+    tables: list[Table], m: int
+) -> list[tuple[np.ndarray, np.ndarray | None, np.ndarray]]:
+    """Gather each table along the mentor axis when small enough (mentor codes then None), so
+    a chunk only needs a row gather (contiguous copies) instead of a 2-D fancy index."""
     gathered = []
     for left_codes, right_codes, table in tables:
         if table.shape[0] * m <= 8_000_000:
             gathered.append((left_codes, None, np.ascontiguousarray(table[:, right_codes])))
         else:
             gathered.append((left_codes, right_codes, table))
+    return gathered
 
-    # Small row chunks keep every temporary in cache; each worker reuses its own buffers.
-    step = max(1, min(n, _CHUNK // m))
 
-    def fill(chunks: list[tuple[int, int]]) -> None:
-        word = np.empty((step, m), dtype=np.uint64)
-        count = np.empty((step, m), dtype=np.uint16)
-        more = np.empty((step, m), dtype=np.uint16)
-        extra = np.empty((step, m), dtype=np.float64)
-        for a, b in chunks:
-            k = b - a
-            out = total[a:b]
-            _popcount_and(left_areas[a:b], right_areas, word[:k], count[:k], more[:k])
-            np.take(area_points, count[:k], out=out)
-            for left_codes, right_codes, table in gathered:
-                if right_codes is None:
-                    np.take(table, left_codes[a:b], axis=0, out=extra[:k])
-                    out += extra[:k]
-                else:
-                    out += table[left_codes[a:b, None], right_codes[None, :]]
-            if has_demo:
-                # Opt-in preferences: few pairs earn points, so only those are touched.
-                _popcount_and(demo_left[a:b], demo_right, word[:k], count[:k], more[:k])
-                hit = np.flatnonzero(count[:k])
-                if hit.size:
-                    flat = out.reshape(-1)
-                    flat[hit] += demo_points[count[:k].reshape(-1)[hit]]
-
-    chunks = [(a, min(n, a + step)) for a in range(0, n, step)]
-    if len(chunks) > 8:
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            list(pool.map(fill, [chunks[0::2], chunks[1::2]]))
-    else:
-        fill(chunks)
-    return ScoreMatrix(total)
+def _fill(plan: _Plan, total: np.ndarray, chunks: list[tuple[int, int]], step: int) -> None:
+    """Fill the rows a..b of `total` for each chunk, with buffers of `step` rows."""
+    m = total.shape[1]
+    word = np.empty((step, m), dtype=np.uint64)
+    count = np.empty((step, m), dtype=np.uint16)
+    more = np.empty((step, m), dtype=np.uint16)
+    extra = np.empty((step, m), dtype=np.float64)
+    for a, b in chunks:
+        k = b - a
+        out = total[a:b]
+        _popcount_and(plan.areas.left[a:b], plan.areas.right, word[:k], count[:k], more[:k])
+        np.take(plan.areas.points, count[:k], out=out)
+        for left_codes, right_codes, table in plan.tables:
+            if right_codes is None:
+                np.take(table, left_codes[a:b], axis=0, out=extra[:k])
+                out += extra[:k]
+            else:
+                out += table[left_codes[a:b, None], right_codes[None, :]]
+        demo = plan.demographics
+        if demo is not None:
+            # Opt-in preferences: few pairs earn points, so only those are touched.
+            _popcount_and(demo.left[a:b], demo.right, word[:k], count[:k], more[:k])
+            hit = np.flatnonzero(count[:k])
+            if hit.size:
+                flat = out.reshape(-1)
+                flat[hit] += demo.points[count[:k].reshape(-1)[hit]]

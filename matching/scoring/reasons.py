@@ -54,78 +54,80 @@ def explain(
     one of the applicants asked for is met.
     """
     points = _points(mentee, mentor, weights)
-    reasons: list[str] = []
-
-    shared = sorted(_label(slug, area_names) for slug in mentee.areas & mentor.areas)
-    if shared:
-        reasons.append("shared areas: " + ", ".join(shared))
-    else:
-        reasons.append("no shared areas of interest")
-
-    same_type = mentee.library_type == mentor.library_type
-    pref = mentee.library_type_preference
-    mentee_type, mentor_type = (
-        _library_label(mentee.library_type),
-        _library_label(mentor.library_type),
-    )
-    if same_type:
-        reasons.append(f"both {mentee_type} libraries")
-        if pref == "different":
-            reasons.append("mentee asked for a different library type")
-    else:
-        if pref == "different":
-            reasons.append(
-                f"mentee asked for a different library type: {mentee_type} vs {mentor_type}"
-            )
-        elif pref == "same":
-            reasons.append(
-                f"mentee asked for the same library type: {mentee_type} vs {mentor_type}"
-            )
-        else:
-            reasons.append(f"library types: {mentee_type} (mentee), {mentor_type} (mentor)")
-
-    gap = mentor.years_experience - mentee.years_experience
-    if gap > 0:
-        reasons.append(f"{_plural(gap, 'year')} more experience")
-        if gap < weights.min_experience_gap:
-            reasons.append(
-                f"less than the {weights.min_experience_gap}-year gap the cohort asks for"
-            )
-    elif gap == 0:
-        reasons.append("same years of experience")
-    else:
-        reasons.append(f"mentor has {_plural(-gap, 'year')} less experience than the mentee")
-
-    hours = abs(mentee.utc_offset_hours - mentor.utc_offset_hours)
-    if mentee.region == mentor.region:
-        where = mentee.region.removeprefix("INTL:")
-        kind = "country" if mentee.region.startswith("INTL:") else "state"
-        reasons.append(f"same {kind} ({where})")
-    elif hours == 0:
-        reasons.append("same time zone")
-    else:
-        reasons.append(f"{_plural(hours, 'hour')} apart")
-    if mentee.prefers_near and points["proximity"] == 0:
-        reasons.append("mentee asked for someone nearby")
-
-    common = [
-        MEETING_MODES[m] for m in MEETING_MODES if m in mentee.meeting_modes & mentor.meeting_modes
+    reasons = [
+        *_area_reasons(mentee, mentor, area_names),
+        *_library_reasons(mentee, mentor),
+        *_experience_reasons(mentee, mentor, weights),
+        *_place_reasons(mentee, mentor, earned=bool(points["proximity"])),
+        _meeting_reason(mentee, mentor),
     ]
-    extra = sorted(mentee.meeting_modes & mentor.meeting_modes - set(MEETING_MODES))
-    common += extra
-    if common:
-        reasons.append("both prefer " + _join(common))
-    else:
-        reasons.append("no meeting method in common")
-
     if points["demographics"]:
         count = _demographic_matches(mentee, mentor)
         if count == 1:
             reasons.append("matches a preference the applicant asked for")
         else:
             reasons.append(f"matches {count} preferences the applicants asked for")
-
     if mentee.priority:
         reasons.append("mentee has priority from last cycle's waitlist")
-
     return Explanation(points=points, reasons=reasons)
+
+
+def _area_reasons(
+    mentee: Person, mentor: Person, area_names: Mapping[str, str] | None
+) -> list[str]:
+    shared = sorted(_label(slug, area_names) for slug in mentee.areas & mentor.areas)
+    if shared:
+        return ["shared areas: " + ", ".join(shared)]
+    return ["no shared areas of interest"]
+
+
+def _library_reasons(mentee: Person, mentor: Person) -> list[str]:
+    pref = mentee.library_type_preference
+    mentee_type = _library_label(mentee.library_type)
+    mentor_type = _library_label(mentor.library_type)
+    if mentee.library_type == mentor.library_type:
+        reasons = [f"both {mentee_type} libraries"]
+        if pref == "different":
+            reasons.append("mentee asked for a different library type")
+        return reasons
+    if pref == "different":
+        return [f"mentee asked for a different library type: {mentee_type} vs {mentor_type}"]
+    if pref == "same":
+        return [f"mentee asked for the same library type: {mentee_type} vs {mentor_type}"]
+    return [f"library types: {mentee_type} (mentee), {mentor_type} (mentor)"]
+
+
+def _experience_reasons(mentee: Person, mentor: Person, weights: Weights) -> list[str]:
+    gap = mentor.years_experience - mentee.years_experience
+    if gap == 0:
+        return ["same years of experience"]
+    if gap < 0:
+        return [f"mentor has {_plural(-gap, 'year')} less experience than the mentee"]
+    reasons = [f"{_plural(gap, 'year')} more experience"]
+    if gap < weights.min_experience_gap:
+        reasons.append(f"less than the {weights.min_experience_gap}-year gap the cohort asks for")
+    return reasons
+
+
+def _place_reasons(mentee: Person, mentor: Person, *, earned: bool) -> list[str]:
+    hours = abs(mentee.utc_offset_hours - mentor.utc_offset_hours)
+    if mentee.region == mentor.region:
+        where = mentee.region.removeprefix("INTL:")
+        kind = "country" if mentee.region.startswith("INTL:") else "state"
+        reasons = [f"same {kind} ({where})"]
+    elif hours == 0:
+        reasons = ["same time zone"]
+    else:
+        reasons = [f"{_plural(hours, 'hour')} apart"]
+    if mentee.prefers_near and not earned:
+        reasons.append("mentee asked for someone nearby")
+    return reasons
+
+
+def _meeting_reason(mentee: Person, mentor: Person) -> str:
+    both = mentee.meeting_modes & mentor.meeting_modes
+    common = [MEETING_MODES[m] for m in MEETING_MODES if m in both]
+    common += sorted(both - set(MEETING_MODES))
+    if common:
+        return "both prefer " + _join(common)
+    return "no meeting method in common"

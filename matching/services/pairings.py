@@ -360,7 +360,7 @@ def pairing_rematch(*, cohort, mentor: Application, mentee: Application, by) -> 
 def pairings_activate_started(*, now: dt.datetime | None = None) -> int:
     """Announced pairings whose cohort's formal mentoring has begun become active.
 
-    Idempotent; run by the beat once a day (and harmless at any frequency).
+    Idempotent; run by the beat every hour (and harmless at any frequency).
     """
     now = now or timezone.now()
     ids = [

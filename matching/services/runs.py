@@ -3,6 +3,7 @@
 import logging
 import time
 
+import numpy as np
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -12,8 +13,14 @@ from applications.models import Application
 from cohorts.models import Cohort
 from cohorts.permissions import require_member
 
-from ..engine import MatchingError, solve
-from ..loading import allowed_matrix, load_pool, reciprocal_couples, score_matrix
+from ..engine import MatchingError, MatchResult, solve
+from ..loading import (
+    CohortPool,
+    allowed_matrix,
+    load_pool,
+    reciprocal_couples,
+    score_matrix,
+)
 from ..models import AuditEntry, Exclusion, MatchingSettings, MatchRun, Pairing, Proposal
 from ..scoring import Weights, explain
 from ..selectors import carried_priority_applicant_ids
@@ -126,14 +133,12 @@ def _pairing_signature(cohort: Cohort) -> set[tuple]:
 def _execute(run: MatchRun, started: float) -> None:
     cohort = run.cohort
     constraints = run.constraints or {}
-    keep_locked = constraints.get("keep_locked", True)
-    keep_approved = constraints.get("keep_approved", True)
     weights = Weights.from_dict(run.weights)
 
     priority_carry_forward(cohort=cohort)
     pool = load_pool(cohort)
     before = _pairing_signature(cohort)
-    current = list(Pairing.objects.filter(cohort=cohort).current())
+    kept, replaced = _kept_and_replaced(cohort, constraints)
     _progress(
         run.pk,
         20,
@@ -147,7 +152,35 @@ def _execute(run: MatchRun, started: float) -> None:
         exclude_same_employer=constraints.get("exclude_same_employer", True),
         exclusions=list(exclusions),
     )
+    capacity, locks = _keep(pool, kept, allowed)
 
+    _progress(run.pk, 45, _("Finding the best assignment."))
+    result = solve(
+        scores, capacity, allowed, locks, reciprocal=reciprocal_couples(pool, allowed) or None
+    )
+
+    _progress(run.pk, 80, _("Saving the proposals."))
+    with transaction.atomic():
+        Cohort.objects.select_for_update().filter(pk=cohort.pk).exists()
+        if _pairing_signature(cohort) != before:
+            raise PairingsChanged(
+                _("The pairings changed while matching ran; start the run again.")
+            )
+        Pairing.objects.filter(pk__in=replaced).delete()
+        proposals, pairings = _proposals(run, pool, result, scores, weights, kept)
+        Proposal.objects.bulk_create(proposals)
+        Pairing.objects.bulk_create(pairings)
+        _record_done(
+            run, started, result, pool, new=len(pairings), kept=len(kept), replaced=len(replaced)
+        )
+
+
+def _kept_and_replaced(cohort: Cohort, constraints: dict) -> tuple[list[Pairing], list[int]]:
+    """The current pairings a new run keeps (announced ones, and approved or locked ones unless
+    the run says otherwise), and the ids of those it replaces."""
+    keep_locked = constraints.get("keep_locked", True)
+    keep_approved = constraints.get("keep_approved", True)
+    current = list(Pairing.objects.filter(cohort=cohort).current())
     kept = [
         p
         for p in current
@@ -156,7 +189,14 @@ def _execute(run: MatchRun, started: float) -> None:
         or (p.locked and keep_locked)
     ]
     kept_ids = {p.pk for p in kept}
-    replaced = [p.pk for p in current if p.pk not in kept_ids]
+    return kept, [p.pk for p in current if p.pk not in kept_ids]
+
+
+def _keep(
+    pool: CohortPool, kept: list[Pairing], allowed: np.ndarray
+) -> tuple[np.ndarray, list[tuple]]:
+    """The engine's capacities and locked pairs for the kept pairings; marks `allowed` so the
+    committee's decisions stand over the rules and no kept pair is reversed."""
     capacity = pool.capacity.copy()
     locks = []
     for pairing in kept:
@@ -174,94 +214,95 @@ def _execute(run: MatchRun, started: float) -> None:
         if reverse_i is not None and reverse_j is not None:
             allowed[reverse_i, reverse_j] = False
     capacity[capacity < 0] = 0
+    return capacity, locks
 
-    _progress(run.pk, 45, _("Finding the best assignment."))
-    result = solve(
-        scores, capacity, allowed, locks, reciprocal=reciprocal_couples(pool, allowed) or None
-    )
 
-    _progress(run.pk, 80, _("Saving the proposals."))
+def _proposals(
+    run: MatchRun,
+    pool: CohortPool,
+    result: MatchResult,
+    scores: np.ndarray,
+    weights: Weights,
+    kept: list[Pairing],
+) -> tuple[list[Proposal], list[Pairing]]:
+    """A proposal, with its score and reasons, for every pair of the result; a new proposed
+    pairing for each one whose mentee has no kept pairing."""
     kept_mentees = {p.mentee_id for p in kept}
-    with transaction.atomic():
-        Cohort.objects.select_for_update().filter(pk=cohort.pk).exists()
-        if _pairing_signature(cohort) != before:
-            raise PairingsChanged(
-                _("The pairings changed while matching ran; start the run again.")
-            )
-        Pairing.objects.filter(pk__in=replaced).delete()
-        proposals, pairings = [], []
-        for i, j in enumerate(result.mentor_of.tolist()):
-            if j < 0:
-                continue
-            mentee, mentor = pool.mentees[i], pool.mentors[j]
-            explanation = explain(
-                pool.mentee_people[i], pool.mentor_people[j], weights, pool.area_names
-            )
-            breakdown, reasons = explanation.points, explanation.reasons
-            score = float(scores[i, j])
-            proposals.append(
-                Proposal(
-                    run=run,
-                    mentee=mentee,
-                    mentor=mentor,
-                    score=score,
-                    breakdown=breakdown,
-                    reasons=reasons,
-                )
-            )
-            if mentee.pk not in kept_mentees:
-                pairings.append(
-                    Pairing(
-                        cohort=cohort,
-                        mentor=mentor,
-                        mentee=mentee,
-                        status=Pairing.Status.PROPOSED,
-                        source=Pairing.Source.ENGINE,
-                        run=run,
-                        score=score,
-                        breakdown=breakdown,
-                        reasons=reasons,
-                    )
-                )
-        Proposal.objects.bulk_create(proposals)
-        Pairing.objects.bulk_create(pairings)
-        duration = time.perf_counter() - started
-        unmatched = len(pool.mentees) - result.matched
-        summary = _(
-            "Ran matching: %(matched)s of %(total)s mentees matched, %(new)s new proposals, "
-            "%(kept)s pairings kept, %(replaced)s earlier proposals replaced."
-        ) % {
-            "matched": result.matched,
-            "total": len(pool.mentees),
-            "new": len(pairings),
-            "kept": len(kept),
-            "replaced": len(replaced),
+    proposals, pairings = [], []
+    for i, j in enumerate(result.mentor_of.tolist()):
+        if j < 0:
+            continue
+        mentee, mentor = pool.mentees[i], pool.mentors[j]
+        explanation = explain(
+            pool.mentee_people[i], pool.mentor_people[j], weights, pool.area_names
+        )
+        scored = {
+            "score": float(scores[i, j]),
+            "breakdown": explanation.points,
+            "reasons": explanation.reasons,
         }
-        MatchRun.objects.filter(pk=run.pk).update(
-            status=MatchRun.Status.DONE,
-            progress=100,
-            progress_message=summary[:200],
-            finished_at=timezone.now(),
-            duration_seconds=duration,
-            matched_count=result.matched,
-            unmatched_count=unmatched,
-            total_score=float(result.total_score),
-            error="",
-        )
-        audit_record(
-            cohort=cohort,
-            actor=run.started_by,
-            action=AuditEntry.Action.RUN,
-            summary=summary,
-            changes={
-                "run": run.pk,
-                "weights": run.weights,
-                "constraints": constraints,
-                "new": len(pairings),
-                "kept": len(kept),
-                "replaced": len(replaced),
-            },
-        )
+        proposals.append(Proposal(run=run, mentee=mentee, mentor=mentor, **scored))
+        if mentee.pk not in kept_mentees:
+            pairings.append(
+                Pairing(
+                    cohort=run.cohort,
+                    mentor=mentor,
+                    mentee=mentee,
+                    status=Pairing.Status.PROPOSED,
+                    source=Pairing.Source.ENGINE,
+                    run=run,
+                    **scored,
+                )
+            )
+    return proposals, pairings
+
+
+def _record_done(
+    run: MatchRun,
+    started: float,
+    result: MatchResult,
+    pool: CohortPool,
+    *,
+    new: int,
+    kept: int,
+    replaced: int,
+) -> None:
+    """Mark the run done with its figures, and write the audit entry."""
+    summary = _(
+        "Ran matching: %(matched)s of %(total)s mentees matched, %(new)s new proposals, "
+        "%(kept)s pairings kept, %(replaced)s earlier proposals replaced."
+    ) % {
+        "matched": result.matched,
+        "total": len(pool.mentees),
+        "new": new,
+        "kept": kept,
+        "replaced": replaced,
+    }
+    MatchRun.objects.filter(pk=run.pk).update(
+        status=MatchRun.Status.DONE,
+        progress=100,
+        progress_message=summary[:200],
+        finished_at=timezone.now(),
+        duration_seconds=time.perf_counter() - started,
+        matched_count=result.matched,
+        unmatched_count=len(pool.mentees) - result.matched,
+        total_score=float(result.total_score),
+        error="",
+    )
+    audit_record(
+        cohort=run.cohort,
+        actor=run.started_by,
+        action=AuditEntry.Action.RUN,
+        summary=summary,
+        changes={
+            "run": run.pk,
+            "weights": run.weights,
+            "constraints": run.constraints or {},
+            "new": new,
+            "kept": kept,
+            "replaced": replaced,
+        },
+    )
 
 
 def priority_carry_forward(*, cohort: Cohort) -> int:

@@ -8,7 +8,7 @@ from tests.matching.factories import PairingFactory
 
 
 class SurveyFactory(factory.django.DjangoModelFactory):
-    """A cohort's survey; new cohorts already have theirs, so this fetches it when it exists."""
+    """A cohort's survey; fetched when the cohort already has it (CohortFactory(surveys=True))."""
 
     class Meta:
         model = Survey

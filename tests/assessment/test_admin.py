@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def answered(program):
-    cohort = CohortFactory(program=program, phase="assessment")
+    cohort = CohortFactory(program=program, phase="assessment", surveys=True)
     survey = cohort.surveys.get(audience=Audience.MENTEE)
     invitation = InvitationFactory(survey=survey, sent_at=timezone.now())
     answers = {
@@ -76,7 +76,7 @@ def test_the_token_is_never_shown_and_answers_cannot_be_edited_in_the_admin(
 
 
 def test_committee_edits_a_template_question_in_the_admin(client, chair, program):
-    CohortFactory(program=program)
+    CohortFactory(program=program, surveys=True)
     question = Question.objects.filter(survey__cohort__program=program).first()
     template_question = SurveyTemplate.objects.get(
         program=program, audience=question.survey.audience

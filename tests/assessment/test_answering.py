@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def survey(program):
     """A small mentee survey: one of each kind of question, two of them required."""
-    cohort = CohortFactory(program=program, name="2031 cohort", phase="assessment")
+    cohort = CohortFactory(program=program, name="2031 cohort", phase="assessment", surveys=True)
     survey = cohort.surveys.get(audience=Audience.MENTEE)
     survey.questions.all().delete()
     QuestionFactory(
@@ -194,7 +194,7 @@ def test_answers_after_closing_are_refused(client, invitation, survey):
 
 
 def test_a_survey_not_yet_open_says_when_it_opens(client, program):
-    cohort = CohortFactory(program=program, phase="in_progress")
+    cohort = CohortFactory(program=program, phase="in_progress", surveys=True)
     invitation = InvitationFactory(survey=cohort.surveys.get(audience=Audience.MENTOR))
     page = client.get(url(invitation)).content.decode()
     assert "This survey opens on" in page
@@ -203,7 +203,7 @@ def test_a_survey_not_yet_open_says_when_it_opens(client, program):
 
 def test_the_closing_date_is_the_programs_own_day(client, other_program):
     """A Pacific program's survey closes at 23:59 Pacific: still that day, not the next."""
-    cohort = CohortFactory(program=other_program, phase="assessment")
+    cohort = CohortFactory(program=other_program, phase="assessment", surveys=True)
     invitation = InvitationFactory(survey=cohort.surveys.get(audience=Audience.MENTEE))
     page = client.get(url(invitation)).content.decode()
     assert f"Open until {cohort.assessment_closes:%A, %B} {cohort.assessment_closes.day}," in page

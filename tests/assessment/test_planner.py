@@ -6,7 +6,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from assessment.models import Invitation
-from assessment.services import plan_survey_invitations, response_submit
+from assessment.planners import plan_survey_invitations
+from assessment.services import response_submit
 from matching.models import Pairing
 from notifications.delivery import deliver_due
 from notifications.models import Notification
@@ -23,7 +24,7 @@ pytestmark = pytest.mark.django_db
 def cohort(program):
     program.contact_email = "committee@example.org"
     program.save()
-    return CohortFactory(program=program, phase="assessment")
+    return CohortFactory(program=program, phase="assessment", surveys=True)
 
 
 def test_two_ticks_send_one_invitation_email_per_participant_and_role(cohort):

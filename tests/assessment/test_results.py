@@ -33,7 +33,7 @@ def submit(invitation, **values):
 def cohort(program):
     """Hand-made: 4 mentees invited, 3 answer (anonymous); 2 mentors invited, both answer
     (named)."""
-    cohort = CohortFactory(program=program, name="2031 cohort", phase="assessment")
+    cohort = CohortFactory(program=program, name="2031 cohort", phase="assessment", surveys=True)
     mentee_survey = cohort.surveys.get(audience=Audience.MENTEE)
     mentor_survey = cohort.surveys.get(audience=Audience.MENTOR)
     mentor_survey.anonymous = False
@@ -241,6 +241,8 @@ def test_results_survive_a_question_changed_after_it_was_answered(cohort):
 def test_a_participant_finds_their_open_invitations(cohort, program):
     invitation = Response.objects.filter(survey__audience="mentor").first().invitation
     user = invitation.application.applicant
-    closed = CohortFactory(program=program, phase="closed").surveys.get(audience="mentor")
+    closed = CohortFactory(program=program, phase="closed", surveys=True).surveys.get(
+        audience="mentor"
+    )
     InvitationFactory(survey=closed, application__applicant=user, sent_at=timezone.now())
     assert open_invitations_for_user(user=user) == [invitation]

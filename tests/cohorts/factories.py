@@ -3,6 +3,7 @@ import datetime as dt
 import factory
 from django.utils import timezone
 
+from assessment.services import surveys_create_for_cohort
 from cohorts.models import AreaOfInterest, Cohort, CommitteeMembership, Milestone, Program
 from tests.accounts.factories import UserFactory
 
@@ -68,6 +69,7 @@ class CohortFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Cohort
+        skip_postgeneration_save = True
 
     class Params:
         phase = "accepting"
@@ -104,6 +106,13 @@ class CohortFactory(factory.django.DjangoModelFactory):
     @factory.lazy_attribute
     def assessment_closes(self):
         return _day(self, "assessment")
+
+    @factory.post_generation
+    def surveys(obj, create, extracted, **kwargs):
+        """`CohortFactory(surveys=True)` also gives the cohort the default mentor and mentee
+        surveys, as cohorts.services.cohort_create does; without it the cohort has none."""
+        if create and extracted:
+            surveys_create_for_cohort(cohort=obj)
 
 
 def _day(stub, key: str) -> dt.date:

@@ -31,7 +31,7 @@ def test_a_mentee_answers_from_the_emailed_link_on_a_phone_and_the_chair_reads_t
     live_server, settings, phone, page, assert_accessible, program, chair
 ):
     settings.SITE_URL = live_server.url
-    cohort = CohortFactory(program=program, name="2031 cohort", phase="assessment")
+    cohort = CohortFactory(program=program, name="2031 cohort", phase="assessment", surveys=True)
     pairing = active_pairing(
         cohort, mentee__full_name="Juniper Oyelaran", mentor__full_name="Rosalind Feathersby"
     )

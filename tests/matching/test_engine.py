@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from scipy.optimize import linear_sum_assignment
 
 from matching import engine
-from matching.engine import MatchingError, MatchResult, greedy, solve
+from matching.engine import EngineOptions, MatchingError, MatchResult, greedy, solve
 
 ORLIB = Path(__file__).resolve().parents[3] / "shared" / "benchmarks" / "orlib"
 RUN_SLOW = os.environ.get("RUN_SLOW") == "1"
@@ -96,18 +96,18 @@ def test_matches_brute_force(seed):
 
 @pytest.mark.parametrize("recheck", [0, 32])
 @pytest.mark.parametrize("seed", range(20))
-def test_dual_check_adds_pruned_pairs(seed, recheck, monkeypatch):
+def test_dual_check_adds_pruned_pairs(seed, recheck):
     """With one candidate per mentee the first sparse solve is wrong; the proof repairs it
     (by re-solving, or first by re-deriving potentials when few pairs violate)."""
-    monkeypatch.setattr(engine, "AUCTION", False)  # plain top-1 candidates collide
-    monkeypatch.setattr(engine, "RECHECK_MAX", recheck)
+    # Without the auction the plain top-1 candidates collide.
+    options = EngineOptions(auction=False, recheck_max=recheck)
     rng = np.random.default_rng(1000 + seed)
     n, m = 40, 12
     # Everyone prefers the same few mentors, so the top-1 candidates collide.
     scores = rng.random((n, m)) + np.linspace(5, 0, m)[None, :]
     capacity = rng.integers(1, 4, m)
     allowed = rng.random((n, m)) < 0.9
-    result = solve(scores, capacity, allowed, candidates=1)
+    result = solve(scores, capacity, allowed, candidates=1, options=options)
     matched, total = reference(scores, capacity, allowed)
     check_valid(result, capacity, allowed, [])
     assert result.optimal
@@ -331,8 +331,8 @@ def test_tie_heavy_matches_reference(seed):
 
 
 def test_tie_heavy_wide_uses_threshold_scan():
-    # m >= 8 * AUCTION_LIST exercises the sampled-threshold list scan of the auction.
-    scores, capacity, allowed = tie_heavy(99, 600, 8 * engine.AUCTION_LIST + 8)
+    # m >= 8 * auction_list exercises the sampled-threshold list scan of the auction.
+    scores, capacity, allowed = tie_heavy(99, 600, 8 * EngineOptions().auction_list + 8)
     result = solve(scores, capacity, allowed)
     check_valid(result, capacity, allowed, [])
     assert result.optimal
@@ -343,25 +343,24 @@ def test_tie_heavy_wide_uses_threshold_scan():
 @pytest.mark.parametrize(
     ("auction", "flow"), [(True, True), (True, False), (False, True), (False, False)]
 )
-def test_every_path_reaches_the_same_optimum(monkeypatch, auction, flow):
-    monkeypatch.setattr(engine, "AUCTION", auction)
-    monkeypatch.setattr(engine, "USE_MIN_COST_FLOW", flow)
+def test_every_path_reaches_the_same_optimum(auction, flow):
+    options = EngineOptions(auction=auction, use_min_cost_flow=flow)
     scores, capacity, allowed = tie_heavy(5, 150, 60)
     locked = [(0, int(np.flatnonzero(allowed[0])[0]))]
-    result = solve(scores, capacity, allowed, locked, candidates=3)
+    result = solve(scores, capacity, allowed, locked, candidates=3, options=options)
     check_valid(result, capacity, allowed, locked)
     assert result.optimal
-    free = solve(scores, capacity, allowed, candidates=3)
+    free = solve(scores, capacity, allowed, candidates=3, options=options)
     matched, total = reference(scores, capacity, allowed)
     assert free.optimal and free.matched == matched
     assert np.isclose(free.total_score, total)
 
 
 @pytest.mark.parametrize("flow", [True, False])
-def test_non_decimal_scores(monkeypatch, flow):
+def test_non_decimal_scores(flow):
     # Not exact decimals: the flow solver gets scores scaled by a power of two (the float
     # proof decides), or SciPy's float solver does the work.
-    monkeypatch.setattr(engine, "USE_MIN_COST_FLOW", flow)
+    options = EngineOptions(use_min_cost_flow=flow)
     rng = np.random.default_rng(3)
     scores = rng.random((120, 50))
     capacity = rng.integers(1, 4, 50)
@@ -369,7 +368,7 @@ def test_non_decimal_scores(monkeypatch, flow):
     assert engine._integer_costs(scores.ravel(), 200) is None
     assert engine._scaled_costs(scores.ravel(), 200, 1e-9) is not None
     assert engine._scaled_costs(scores.ravel(), 200, 1e-20) is None
-    result = solve(scores, capacity, allowed)
+    result = solve(scores, capacity, allowed, options=options)
     assert result.optimal
     matched, total = reference(scores, capacity, allowed)
     assert result.matched == matched and np.isclose(result.total_score, total, rtol=0, atol=1e-9)

@@ -42,7 +42,7 @@ def seed_report_cohort(program: Program, *, phase: str = "in_progress") -> Seede
     M1-E2 75 days ago. M1 and E1 attended the orientation, E2 did not."""
     program.goal_sheet_due_days = 30
     program.save(update_fields=["goal_sheet_due_days"])
-    cohort = CohortFactory(program=program, phase=phase, default_mentor_capacity=2)
+    cohort = CohortFactory(program=program, phase=phase, default_mentor_capacity=2, surveys=True)
     areas = {
         name: AreaOfInterestFactory(program=program, name=name, slug=name.lower(), order=order)
         for order, name in enumerate(["Cataloging", "Leadership", "Preservation"], 1)

@@ -6,9 +6,10 @@ from notifications.planning import preview_planners, run_planners
 
 class Command(BaseCommand):
     help = (
-        "Run one beat tick by hand: every planner (reminders, announcements, survey requests), "
-        "then deliver what is due. For the embedded default, where no beat runs. Safe to run "
-        "at any time and more than once: every message is created and sent once."
+        "Run one beat tick by hand: every planner (reminders, survey requests), then deliver "
+        "what is due (scheduled pairing announcements included). For the embedded default, "
+        "where no beat runs. Safe to run at any time and more than once: every message is "
+        "created and sent once."
     )
 
     def add_arguments(self, parser):
