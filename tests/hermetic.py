@@ -10,7 +10,7 @@ test values below: Celery eager on the in-memory broker, email to Django's in-me
 again.
 
 Kept from the shell: DATABASE_URL (which database the suite runs on) and the test tools' own
-variables (CI, CHROMIUM_PATH, TEST_REDIS_URL, RUN_SLOW). Tests that start a real worker or an
+variables (CI, CHROMIUM_PATH, TEST_REDIS_URL). Tests that start a real worker or an
 SMTP sink point the Celery app and Django's mail settings at them in their fixtures; tests that
 start another process build its environment with `scrubbed_environ`.
 """
