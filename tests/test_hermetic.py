@@ -126,8 +126,8 @@ def test_a_dotenv_file_is_read_outside_the_test_suite(tmp_path):
         [
             sys.executable,
             "-c",
-            "from django.conf import "
-            "settings as s; print(s.SITE_URL, s.TIME_ZONE, s.ACCOUNT_EMAIL_VERIFICATION)",
+            "from django.conf import settings as s;"
+            "print(s.SITE_URL, s.TIME_ZONE, s.ACCOUNT_EMAIL_VERIFICATION)",
         ],
         cwd=ROOT,
         env=scrubbed_environ(
