@@ -15,7 +15,13 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	else $(PY) -m pip install --quiet -r requirements.lock; fi
 	touch $@
 
-install: $(VENV)/.installed
+# The project folder on the virtualenv's path: `.venv/bin/pytest` then finds the `tests.hermetic`
+# plugin (pyproject's addopts) from any folder, as `python -m pytest` does from this one.
+$(VENV)/.project-path: $(VENV)/.installed
+	$(PY) -c 'import pathlib, sysconfig; pathlib.Path(sysconfig.get_path("purelib"), "mentoring-project.pth").write_text("$(CURDIR)\n")'
+	touch $@
+
+install: $(VENV)/.installed $(VENV)/.project-path
 
 node_modules/axe-core/axe.min.js: package.json
 	@if command -v npm >/dev/null; then npm install --no-audit --no-fund --silent; \

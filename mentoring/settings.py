@@ -14,8 +14,11 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
-if (BASE_DIR / ".env").exists():
-    environ.Env.read_env(BASE_DIR / ".env")
+# A .env file fills in what the environment does not set: BASE_DIR/.env, or the file named by
+# DJANGO_ENV_FILE (empty: none; the test suite reads none).
+env_file = env.str("DJANGO_ENV_FILE", default=str(BASE_DIR / ".env"))
+if env_file and Path(env_file).is_file():
+    environ.Env.read_env(env_file)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 

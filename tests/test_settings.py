@@ -1,9 +1,10 @@
 """Settings read from the environment; production refuses to start without a secret key."""
 
-import os
 import subprocess
 import sys
 from pathlib import Path
+
+from tests.hermetic import scrubbed_environ
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -16,12 +17,10 @@ PRODUCTION = {
 
 
 def run_manage(*args, env):
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
-    clean.update(env)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
-        env=clean,
+        env=scrubbed_environ(keep_database=False, **env),
         capture_output=True,
         text=True,
         timeout=120,
@@ -48,16 +47,10 @@ def test_embedded_default_uses_sqlite_eager_celery_and_console_email():
         "print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER,"
         " s.EMAIL_BACKEND, s.DEBUG)"
     )
-    clean = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("DJANGO_", "DATABASE_", "CELERY_", "EMAIL_"))
-    }
-    clean["DJANGO_SETTINGS_MODULE"] = "mentoring.settings"
     result = subprocess.run(
         [sys.executable, "-c", "import django; django.setup();" + code],
         cwd=ROOT,
-        env=clean,
+        env=scrubbed_environ(keep_database=False, DJANGO_SETTINGS_MODULE="mentoring.settings"),
         capture_output=True,
         text=True,
         timeout=60,

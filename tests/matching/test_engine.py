@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import os
 from pathlib import Path
 
 import numpy as np
@@ -15,8 +14,8 @@ from scipy.optimize import linear_sum_assignment
 from matching import engine
 from matching.engine import EngineOptions, MatchingError, MatchResult, greedy, solve
 
-ORLIB = Path(__file__).resolve().parents[3] / "shared" / "benchmarks" / "orlib"
-RUN_SLOW = os.environ.get("RUN_SLOW") == "1"
+# J. E. Beasley's OR-Library assignment instances, kept in the repository (see its README.md).
+ORLIB = Path(__file__).resolve().parent / "data" / "orlib"
 
 
 def brute_force(scores, capacity, allowed, locked):
@@ -283,8 +282,6 @@ ORLIB_SLOW = ["assignp3000", "assignp5000"]
 
 
 def _check_orlib(name: str) -> None:
-    if not ORLIB.is_dir():
-        pytest.skip(f"OR-Library instances not found at {ORLIB}")
     cost, allowed = _load(name)
     n = cost.shape[0]
     result = solve(-cost, np.ones(n, dtype=int), allowed)
@@ -293,13 +290,17 @@ def _check_orlib(name: str) -> None:
     assert round(-result.total_score) == _optima()[name]
 
 
+def test_every_orlib_instance_is_in_the_repository_and_checked():
+    assert set(_optima()) == set(ORLIB_FAST + ORLIB_SLOW)
+    assert all((ORLIB / f"{name}.txt").is_file() for name in _optima())
+
+
 @pytest.mark.parametrize("name", ORLIB_FAST)
 def test_orlib(name):
     _check_orlib(name)
 
 
-@pytest.mark.slow
-@pytest.mark.skipif(not RUN_SLOW, reason="set RUN_SLOW=1 to run the large OR-Library instances")
+@pytest.mark.slow  # about 2 s together: always run; `-m "not slow"` leaves them out
 @pytest.mark.parametrize("name", ORLIB_SLOW)
 def test_orlib_slow(name):
     _check_orlib(name)

@@ -1,18 +1,27 @@
-"""Real services for the outbox: an aiosmtpd SMTP sink, a Celery worker on Redis, a private
-redis-server that a test may stop and start again.
+"""Real services for the outbox: an aiosmtpd SMTP sink, a Celery worker on Redis (in this
+process, or in one of its own), a private redis-server that a test may stop and start again.
 
     def test_something(smtp_sink, celery_worker):   # with django_db(transaction=True)
         ...
         smtp_sink.wait_for(1)
+
+Each test publishes to a Redis queue of its own (celery_broker), so the tests can share the
+Redis database with other runs and with stray workers without losing a task to them.
 """
 
 import asyncio
+import atexit
 import contextlib
 import email
+import os
 import shutil
+import signal
 import subprocess
+import sys
 import threading
 import time
+import uuid
+from pathlib import Path
 
 import pytest
 import redis
@@ -22,6 +31,9 @@ from kombu import pools
 
 from mentoring.celery import app as celery_app
 from tests.conftest import free_port, port_open, require_service
+
+ROOT = Path(__file__).resolve().parents[2]
+DIE_WITH_PARENT = Path(__file__).resolve().parent / "die_with_parent.py"
 
 
 class SinkHandler:
@@ -113,33 +125,66 @@ def smtp_sink(settings):
         controller.stop()
 
 
-def use_broker(url: str, *, eager: bool = False) -> None:
-    """Point the Celery app at `url` and drop the connections it pooled for the old one."""
+def use_broker(url: str, *, eager: bool = False, queue: str = "celery") -> None:
+    """Point the Celery app at `url`, publishing to `queue`, and drop what it built for the old
+    broker: kombu's pooled connections and producers, and the app's queue and routing tables."""
     with contextlib.suppress(Exception):
         pools.reset()  # kombu's process-wide connection and producer pools
     celery_app._pool = None
-    celery_app.amqp._producer_pool = None
-    celery_app.conf.broker_url = url
-    celery_app.conf.broker_read_url = None
-    celery_app.conf.broker_write_url = None
-    celery_app.conf.task_always_eager = eager
+    del celery_app.amqp  # queues, router and producer pool: rebuilt from the new configuration
+    celery_app.conf.update(
+        broker_url=url,
+        broker_read_url=None,
+        broker_write_url=None,
+        task_always_eager=eager,
+        task_default_queue=queue,
+    )
+
+
+def forget_queue(client: redis.Redis, queue: str) -> None:
+    """Delete what kombu keeps in Redis for `queue` (its lists, bindings and unacknowledged
+    messages), leaving everything else in the database alone."""
+    for key in client.scan_iter(match=f"*{queue}*"):
+        client.delete(key)
+    for member in client.zrange("_kombu.binding_deadlines", 0, -1):
+        if queue.encode() in member:
+            client.zrem("_kombu.binding_deadlines", member)
+    for tag, payload in client.hscan_iter("unacked"):
+        if queue.encode() in payload:
+            client.hdel("unacked", tag)
+            client.zrem("unacked_index", tag)
 
 
 @pytest.fixture
 def celery_broker(redis_url):
-    """The Celery app publishing to the test Redis database (emptied first), not eager."""
-    redis.Redis.from_url(redis_url).flushdb()
-    before = (celery_app.conf.broker_url, celery_app.conf.task_always_eager)
-    use_broker(redis_url)
+    """The Celery app publishing to a queue of this test's own on the test Redis database.
+
+    The queue is new for every test: nothing else consuming that database (another test run on
+    the same database, a worker left behind by an interrupted run, a developer's worker) can take
+    this test's tasks, and nothing an earlier test left behind reaches this one. The database is
+    not flushed, since another run may be using it; this queue's keys are deleted afterwards.
+    """
+    queue = f"mentoring-test-{uuid.uuid4().hex}"
+    before = {
+        "url": celery_app.conf.broker_url or "memory://",
+        "eager": celery_app.conf.task_always_eager,
+        "queue": celery_app.conf.task_default_queue,
+    }
+    use_broker(redis_url, queue=queue)
     try:
         yield celery_app
     finally:
-        use_broker(before[0] or "memory://", eager=before[1])
+        use_broker(**before)
+        client = redis.Redis.from_url(redis_url)
+        try:
+            forget_queue(client, queue)
+        finally:
+            client.close()
 
 
 @pytest.fixture
 def celery_worker(postgres, celery_broker):
-    """A real Celery worker (two threads) consuming from Redis inside this process.
+    """A real Celery worker (two threads) consuming this test's queue inside this process.
 
     Use with django_db(transaction=True): the worker's threads see only committed rows. Needs
     PostgreSQL: SQLite's file locks make concurrent worker threads fail at random.
@@ -153,6 +198,64 @@ def celery_worker(postgres, celery_broker):
         shutdown_timeout=10,
     ) as worker:
         yield worker
+
+
+WORKER_COMMAND = [sys.executable, "-m", "celery", "-A", "mentoring", "worker"]
+
+
+@pytest.fixture
+def worker_process(celery_broker):
+    """Start `celery worker` in a process of its own, consuming this test's queue.
+
+    `start(env=...)` returns the Popen. Whatever happens to the test, the worker does not outlive
+    it: it is killed with its process group when the test ends, at exit of the test process, and
+    by the kernel if the test process itself is killed (Linux's parent-death signal; see
+    die_with_parent.py). A worker left running would take the tasks of later runs.
+    """
+    queue = celery_broker.conf.task_default_queue
+    started: list[subprocess.Popen] = []
+
+    def stop_all() -> None:
+        for process in started:
+            kill_process_group(process)
+
+    def start(*, env: dict[str, str]) -> subprocess.Popen:
+        command = [
+            *WORKER_COMMAND,
+            "-Q",
+            queue,
+            "--pool=solo",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-l",
+            "WARNING",
+        ]
+        process = subprocess.Popen(
+            [sys.executable, str(DIE_WITH_PARENT), str(os.getpid()), *command],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,  # its own process group, killed as one
+        )
+        started.append(process)
+        return process
+
+    atexit.register(stop_all)
+    try:
+        yield start
+    finally:
+        stop_all()
+        atexit.unregister(stop_all)
+
+
+def kill_process_group(process: subprocess.Popen) -> None:
+    """SIGKILL the process and everything it started (it leads its own process group)."""
+    if process.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
 
 
 class PrivateRedis:

@@ -1,12 +1,7 @@
 """The outbox against real services: Postgres, a Redis broker, Celery workers, an SMTP server."""
 
-import os
-import signal
-import subprocess
-import sys
 import threading
 import time
-from pathlib import Path
 
 import pytest
 from django.db import connection, transaction
@@ -18,13 +13,12 @@ from notifications.delivery import deliver_due
 from notifications.models import Notification
 from notifications.services import notification_create
 from notifications.tasks import deliver_due_notifications_task, plan_notifications_task
-from tests.notifications.conftest import use_broker
+from tests.hermetic import scrubbed_environ
+from tests.notifications.conftest import kill_process_group, use_broker
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(90)]
 
-ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = "notifications/emails/test_message"
-WORKER_COMMAND = [sys.executable, "-m", "celery", "-A", "mentoring", "worker"]
 
 
 @pytest.fixture(autouse=True)
@@ -255,41 +249,26 @@ def test_redis_down_the_request_succeeds_and_the_next_tick_delivers_once(
 
 
 def test_a_worker_killed_after_claiming_is_delivered_after_the_lease_expires(
-    smtp_sink, celery_broker, redis_url
+    postgres, smtp_sink, redis_url, worker_process
 ):
     database = connection.settings_dict
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "mentoring.settings",
-        "DATABASE_URL": (
-            f"postgres://{database['USER']}:{database['PASSWORD'] or ''}@"
-            f"{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}/{database['NAME']}"
-        ),
-        "CELERY_BROKER_URL": redis_url,
-        "EMAIL_URL": f"smtp://127.0.0.1:{smtp_sink.port}",
-        "NOTIFICATION_LEASE_SECONDS": "4",
-    }
-    if connection.vendor != "postgresql":
-        pytest.skip("a worker in another process needs a shared database (PostgreSQL)")
-    smtp_sink.handler.hold_rcpt_seconds = 30
-    worker = subprocess.Popen(
-        [*WORKER_COMMAND, "--pool=solo", "--without-gossip", "--without-mingle", "-l", "WARNING"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
+    worker = worker_process(
+        env=scrubbed_environ(
+            DJANGO_SETTINGS_MODULE="mentoring.settings",
+            DATABASE_URL=(
+                f"postgres://{database['USER']}:{database['PASSWORD'] or ''}@"
+                f"{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}/{database['NAME']}"
+            ),
+            CELERY_BROKER_URL=redis_url,
+            EMAIL_URL=f"smtp://127.0.0.1:{smtp_sink.port}",
+            NOTIFICATION_LEASE_SECONDS="4",
+        )
     )
-    try:
-        with transaction.atomic():
-            notification = create("killed:1")
-        assert smtp_sink.handler.rcpt_held.wait(timeout=30), "the worker never started sending"
-        os.killpg(worker.pid, signal.SIGKILL)
-        worker.wait(timeout=10)
-    finally:
-        if worker.poll() is None:
-            os.killpg(worker.pid, signal.SIGKILL)
-            worker.wait(timeout=10)
+    smtp_sink.handler.hold_rcpt_seconds = 30
+    with transaction.atomic():
+        notification = create("killed:1")
+    assert smtp_sink.handler.rcpt_held.wait(timeout=30), "the worker never started sending"
+    kill_process_group(worker)
 
     notification.refresh_from_db()
     assert notification.status == Notification.Status.SENDING
