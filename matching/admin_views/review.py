@@ -107,15 +107,11 @@ class ReviewViews(CommitteeViewsBase):
                 except ValidationError as error:
                     self.refuse(request, error)
             if changed:
-                messages.success(
-                    request,
-                    (
-                        _("Locked %(n)s pairings.")
-                        if action == "lock"
-                        else _("Unlocked %(n)s pairings.")
-                    )
-                    % {"n": changed},
-                )
+                if action == "lock":
+                    text = ngettext("Locked %(n)s pairing.", "Locked %(n)s pairings.", changed)
+                else:
+                    text = ngettext("Unlocked %(n)s pairing.", "Unlocked %(n)s pairings.", changed)
+                messages.success(request, text % {"n": changed})
         return redirect(self.review_url(cohort))
 
     # --- one pairing: move, exclude, dissolve, re-match ------------------------------------
