@@ -304,6 +304,9 @@ class AuditEntry(models.Model):
         MANUAL = "manual", _("Paired by hand")
         DISSOLVE = "dissolve", _("Dissolved")
         ANNOUNCE = "announce", _("Announced")
+        CAPACITY = "capacity", _("Changed a mentor's capacity")
+        LIAISON = "liaison", _("Assigned a liaison")
+        NUDGE = "nudge", _("Nudged a pair")
 
     cohort = models.ForeignKey(
         Cohort, on_delete=models.CASCADE, related_name="audit_entries", verbose_name=_("cohort")
