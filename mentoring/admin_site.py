@@ -15,7 +15,10 @@ class MentoringAdminSite(admin.AdminSite):
 
         What each of them sees inside is scoped by ProgramScopedAdminMixin.
         """
-        return permissions.may_use_admin(request.user)
+        # Asked several times a page (the view, the context, the sidebar): once per request.
+        if not hasattr(request, "_may_use_admin"):
+            request._may_use_admin = permissions.may_use_admin(request.user)
+        return request._may_use_admin
 
     def register(self, model_or_iterable, admin_class=None, **options):
         """Every model that belongs to a program is scoped to the person's programs.

@@ -21,7 +21,7 @@ from cohorts.permissions import is_chair, is_chair_or_pair_liaison
 from matching.models import Pairing
 
 from . import selectors, services
-from .cockpit import cockpit_cards
+from .cockpit import cockpit
 from .forms import HealthSettingsForm, LiaisonForm, NudgeForm, TouchPointForm
 from .models import CohortCockpit, HealthSettings, LiaisonAssignment
 
@@ -117,15 +117,11 @@ class CohortCockpitAdmin(admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        cards = cockpit_cards(user=request.user)
+        found = cockpit(user=request.user)
         return self._render(
             request,
             "admin/participants/cockpit/cockpit.html",
-            {
-                "title": _("Cohort cockpit"),
-                "cards": cards,
-                "is_liaison": LiaisonAssignment.objects.filter(liaison=request.user).exists(),
-            },
+            {"title": _("Cohort cockpit"), "cards": found.cards, "is_liaison": found.is_liaison},
         )
 
     # --- a cohort's match health --------------------------------------------------------------

@@ -2,8 +2,9 @@
 programs (closed ones left out), with its phase, its next date and what to do now.
 
 An item is a count with a link; it disappears when its count is zero (the thing is done). The
-whole page takes a fixed number of queries however many cohorts, applications or pairs: every
-count is one grouped query over all the cards' cohorts.
+page takes a fixed number of queries however many cohorts, applications or pairs: every count
+is a correlated subquery of the one query that loads the cohorts, and the health of the pairs
+under way is one more query.
 """
 
 import datetime as dt
@@ -11,7 +12,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import ngettext
@@ -64,118 +66,82 @@ def _admin(name: str, *args, **query) -> str:
     return f"{url}?{urlencode(query)}" if query else url
 
 
-def _grouped(queryset, key: str = "cohort") -> dict[int, dict]:
-    return {row.pop(key): row for row in queryset}
+def _count(queryset, cohort_path: str = "cohort") -> Coalesce:
+    """The number of rows of `queryset` that belong to the outer cohort (a correlated subquery:
+    every count of every card comes with the one query that loads the cohorts)."""
+    counted = (
+        queryset.filter(**{cohort_path: OuterRef("pk")})
+        .order_by()
+        .values(cohort_path)
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted), 0, output_field=IntegerField())
 
 
-def _application_counts(ids: list[int]) -> dict[int, dict]:
+def _counts(now: dt.datetime) -> dict:
+    """Every count a card may show, as annotations on the cohort query."""
+    applications = Application.objects.all()
     current = Pairing.objects.exclude(status=Pairing.Status.DISSOLVED)
     announced = Pairing.objects.filter(status__in=Pairing.ANNOUNCED_STATUSES)
-    accepted = Q(status=Application.Status.ACCEPTED)
-    in_announced_pair = Q(Exists(announced.filter(mentor=OuterRef("pk")))) | Q(
-        Exists(announced.filter(mentee=OuterRef("pk")))
-    )
-    no_orientation_record = ~Q(
-        Exists(Attendance.objects.filter(application=OuterRef("pk"), milestone__isnull=True))
-    )
-    return _grouped(
-        Application.objects.filter(cohort__in=ids)
-        .values("cohort")
-        .annotate(
-            to_decide=Count(
-                "pk",
-                filter=Q(
-                    status__in=[Application.Status.SUBMITTED, Application.Status.UNDER_REVIEW]
-                ),
-            ),
-            funded_waiting=Count(
-                "pk",
-                filter=Q(
-                    membership_status=MembershipStatus.FUNDED_REQUEST,
-                    membership_confirmed_at__isnull=True,
+    accepted = applications.filter(status=Application.Status.ACCEPTED)
+    pairings = Pairing.objects.all()
+    emails = Notification.objects.all()
+    invitations = Invitation.objects.filter(sent_at__isnull=False)
+    return {
+        "to_decide": _count(
+            applications.filter(
+                status__in=[Application.Status.SUBMITTED, Application.Status.UNDER_REVIEW]
+            )
+        ),
+        "funded_waiting": _count(
+            applications.filter(
+                membership_status=MembershipStatus.FUNDED_REQUEST,
+                membership_confirmed_at__isnull=True,
+            ).exclude(status__in=[Application.Status.DRAFT, Application.Status.WITHDRAWN])
+        ),
+        "mentors": _count(accepted.filter(role__in=ROLES_MENTOR)),
+        "unpaired": _count(
+            accepted.filter(role__in=ROLES_MENTEE).exclude(
+                Exists(current.filter(mentee=OuterRef("pk")))
+            )
+        ),
+        "attendance_missing": _count(
+            accepted.filter(
+                Q(Exists(announced.filter(mentor=OuterRef("pk"))))
+                | Q(Exists(announced.filter(mentee=OuterRef("pk"))))
+            ).exclude(
+                Exists(
+                    Attendance.objects.filter(application=OuterRef("pk"), milestone__isnull=True)
                 )
-                & ~Q(status__in=[Application.Status.DRAFT, Application.Status.WITHDRAWN]),
-            ),
-            mentees=Count("pk", filter=accepted & Q(role__in=ROLES_MENTEE)),
-            mentors=Count("pk", filter=accepted & Q(role__in=ROLES_MENTOR)),
-            unpaired=Count(
-                "pk",
-                filter=accepted
-                & Q(role__in=ROLES_MENTEE)
-                & ~Q(Exists(current.filter(mentee=OuterRef("pk")))),
-            ),
-            attendance_missing=Count(
-                "pk", filter=accepted & in_announced_pair & no_orientation_record
-            ),
-        )
-        .order_by()
-    )
-
-
-def _pairing_counts(ids: list[int]) -> dict[int, dict]:
-    return _grouped(
-        Pairing.objects.filter(cohort__in=ids)
-        .values("cohort")
-        .annotate(
-            proposed=Count("pk", filter=Q(status=Pairing.Status.PROPOSED)),
-            approved=Count("pk", filter=Q(status=Pairing.Status.APPROVED)),
-        )
-        .order_by()
-    )
-
-
-def _run_counts(ids: list[int]) -> dict[int, int]:
-    return dict(
-        MatchRun.objects.filter(cohort__in=ids)
-        .values_list("cohort")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-
-
-def _open_reports(ids: list[int]) -> dict[int, int]:
-    return dict(
-        ProblemReport.objects.filter(pairing__cohort__in=ids, resolved_at__isnull=True)
-        .values_list("pairing__cohort")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-
-
-def _survey_counts(ids: list[int]) -> dict[int, dict]:
-    return _grouped(
-        Invitation.objects.filter(survey__cohort__in=ids, sent_at__isnull=False)
-        .values("survey__cohort")
-        .annotate(sent=Count("pk"), answered=Count("pk", filter=Q(completed_at__isnull=False)))
-        .order_by(),
-        key="survey__cohort",
-    )
-
-
-def _email_counts(ids: list[int], now: dt.datetime) -> dict[int, dict]:
-    """Emails of each cohort waiting for their time, and those that failed (the outbox)."""
-    counts: dict[int, dict] = defaultdict(dict)
-    rows = (
-        Notification.objects.filter(cohort__in=ids)
-        .values("cohort")
-        .annotate(
-            scheduled=Count(
-                "pk", filter=Q(status=Notification.Status.PENDING, scheduled_at__gt=now)
-            ),
-            failed=Count("pk", filter=Q(status=Notification.Status.FAILED)),
-        )
-        .order_by()
-    )
-    for row in rows:
-        counts[row["cohort"]] = row
-    return counts
+            )
+        ),
+        "proposed": _count(pairings.filter(status=Pairing.Status.PROPOSED)),
+        "approved": _count(pairings.filter(status=Pairing.Status.APPROVED)),
+        "runs": _count(MatchRun.objects.all()),
+        "reports": _count(
+            ProblemReport.objects.filter(resolved_at__isnull=True), "pairing__cohort"
+        ),
+        "surveys_sent": _count(invitations, "survey__cohort"),
+        "surveys_answered": _count(
+            invitations.filter(completed_at__isnull=False), "survey__cohort"
+        ),
+        "emails_scheduled": _count(
+            emails.filter(status=Notification.Status.PENDING, scheduled_at__gt=now)
+        ),
+        "emails_failed": _count(emails.filter(status=Notification.Status.FAILED)),
+    }
 
 
 def _health_counts(cohorts: list[Cohort], now: dt.datetime) -> dict[int, dict]:
-    counts: dict[int, dict] = defaultdict(lambda: {"at_risk": 0, "goal_sheet": 0})
+    """Pairs at risk and goal sheets overdue per cohort, and the liaisons of those pairs."""
+    counts: dict = defaultdict(lambda: {"at_risk": 0, "goal_sheet": 0})
+    counts["liaisons"] = set()
     if not cohorts:
         return counts
     for row in health_of(pairs_under_care(cohorts=cohorts, now=now), now=now):
+        if row.liaison is not None:
+            counts["liaisons"].add(row.liaison.pk)
         if row.health.at_risk:
             counts[row.pairing.cohort_id]["at_risk"] += 1
         if row.health.has("goal_sheet"):
@@ -183,54 +149,53 @@ def _health_counts(cohorts: list[Cohort], now: dt.datetime) -> dict[int, dict]:
     return counts
 
 
-def cockpit_cohorts(*, user, now: dt.datetime):
-    """The cohorts of the person's programs that are not closed, soonest first."""
+def cockpit_cohorts(*, user, now: dt.datetime, counts: dict):
+    """The cohorts of the person's programs that are not closed, soonest first, annotated
+    with `counts` (see _counts)."""
     recent = (now - dt.timedelta(days=2)).date()
     return (
         scope_queryset(Cohort.objects.all(), user)
         .filter(assessment_closes__gte=recent)
         .select_related("program")
         .prefetch_related("milestones")
+        .annotate(**counts)
         .order_by("applications_open", "program__name", "pk")
     )
 
 
+@dataclass
+class Cockpit:
+    cards: list[Card]
+    is_liaison: bool  # the reader looks after one of the pairs shown
+
+
 def cockpit_cards(*, user, now: dt.datetime | None = None) -> list[Card]:
+    return cockpit(user=user, now=now).cards
+
+
+def cockpit(*, user, now: dt.datetime | None = None) -> Cockpit:
     """One card per open cohort of the person's programs, with the to-do list of its phase."""
     now = now or timezone.now()
-    cohorts = [c for c in cockpit_cohorts(user=user, now=now) if c.phase(now) != Phase.CLOSED]
+    counts = _counts(now)
+    cohorts = cockpit_cohorts(user=user, now=now, counts=counts)
+    cohorts = [c for c in cohorts if c.phase(now) != Phase.CLOSED]
     if not cohorts:
-        return []
-    ids = [c.pk for c in cohorts]
+        return Cockpit(cards=[], is_liaison=False)
     chaired = set(permissions.chaired_programs(user).values_list("pk", flat=True))
-    applications = _application_counts(ids)
-    pairings = _pairing_counts(ids)
-    runs = _run_counts(ids)
-    reports = _open_reports(ids)
-    surveys = _survey_counts(ids)
-    emails = _email_counts(ids, now)
     health = _health_counts([c for c in cohorts if c.phase(now) in CARE_PHASES], now)
     cards = []
     for cohort in cohorts:
-        phase = cohort.phase(now)
         card = Card(
             cohort=cohort,
-            phase=phase,
+            phase=cohort.phase(now),
             next=cohort.next_date(now),
             is_chair=cohort.program_id in chaired,
         )
-        facts = {
-            **applications.get(cohort.pk, {}),
-            **pairings.get(cohort.pk, {}),
-            **health.get(cohort.pk, {}),
-            "runs": runs.get(cohort.pk, 0),
-            "reports": reports.get(cohort.pk, 0),
-            "surveys": surveys.get(cohort.pk, {}),
-            "emails": emails.get(cohort.pk, {}),
-        }
+        facts = {name: getattr(cohort, name) for name in counts}
+        facts.update(health.get(cohort.pk, {}))
         _todos(card, facts, now)
         cards.append(card)
-    return cards
+    return Cockpit(cards=cards, is_liaison=user.pk in health["liaisons"])
 
 
 def _todos(card: Card, f: dict, now: dt.datetime) -> None:
@@ -375,8 +340,7 @@ def _care_todos(card: Card, f: dict) -> None:
 
 def _survey_and_email_todos(card: Card, f: dict) -> None:
     pk = card.cohort.pk
-    surveys = f.get("surveys") or {}
-    sent, answered = surveys.get("sent", 0), surveys.get("answered", 0)
+    sent, answered = f.get("surveys_sent", 0), f.get("surveys_answered", 0)
     if sent and answered < sent and card.phase in (Phase.ASSESSMENT,):
         card.todos.append(
             Todo(
@@ -390,8 +354,7 @@ def _survey_and_email_todos(card: Card, f: dict) -> None:
                 _admin("assessment_survey_results", pk),
             )
         )
-    emails = f.get("emails") or {}
-    n = emails.get("failed", 0)
+    n = f.get("emails_failed", 0)
     if n:
         card.todos.append(
             Todo(
@@ -405,7 +368,7 @@ def _survey_and_email_todos(card: Card, f: dict) -> None:
                 urgent=True,
             )
         )
-    n = emails.get("scheduled", 0)
+    n = f.get("emails_scheduled", 0)
     if n:
         card.notes.append(
             Todo(
