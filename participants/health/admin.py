@@ -134,8 +134,12 @@ class CohortCockpitAdmin(admin.ModelAdmin):
         everyone = selectors.cohort_health(cohort=cohort)
         rows = selectors.at_risk_filter(everyone, show)
         page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-        shown = selectors.with_pulses(list(page.object_list), user=request.user)
         chair = is_chair(request.user, cohort.program)
+        shown = selectors.with_pulses(
+            list(page.object_list),
+            user=request.user,
+            chaired={cohort.program_id} if chair else set(),
+        )
         touch_points = selectors.recent_touch_points(pairings=[r.pairing for r in shown])
         members = selectors.liaison_choices(cohort=cohort) if chair else []
         for row in shown:
@@ -160,7 +164,7 @@ class CohortCockpitAdmin(admin.ModelAdmin):
                 "total": len(everyone),
                 "at_risk": at_risk,
                 "is_chair": chair,
-                "settings": HealthSettings.for_cohort(cohort),
+                "settings": everyone[0].settings if everyone else HealthSettings.for_cohort(cohort),
             },
             cohort,
         )

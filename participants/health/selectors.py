@@ -105,6 +105,7 @@ def pair_facts(pairing: Pairing, *, settings: HealthSettings, now: dt.datetime) 
 class PairHealth:
     pairing: Pairing
     health: Health
+    settings: HealthSettings
     pulses: list[PulseCheck] = field(default_factory=list)
     comments_visible: bool = False
 
@@ -121,17 +122,24 @@ def health_of(pairings: Iterable[Pairing], *, now: dt.datetime | None = None) ->
     pairings = list(pairings)
     settings = settings_by_cohort({p.cohort_id: p.cohort for p in pairings}.values())
     rows = [
-        PairHealth(p, assess(pair_facts(p, settings=settings[p.cohort_id], now=now)))
+        PairHealth(
+            p,
+            assess(pair_facts(p, settings=settings[p.cohort_id], now=now)),
+            settings[p.cohort_id],
+        )
         for p in pairings
     ]
     rows.sort(key=lambda row: worst_first_key(row.pairing.pk, row.health))
     return rows
 
 
-def with_pulses(rows: list[PairHealth], *, user) -> list[PairHealth]:
+def with_pulses(
+    rows: list[PairHealth], *, user, chaired: set[int] | None = None
+) -> list[PairHealth]:
     """Attach each pair's answered pulse checks (one query); mark whether `user` may read
     their comments (chairs and the pair's liaison). Others get the scores only, and the
-    comments are not even loaded for them."""
+    comments are not even loaded for them. `chaired`, the program ids the caller already knows
+    `user` chairs, saves asking again."""
     if not rows:
         return rows
     pulses: dict[int, list[PulseCheck]] = {}
@@ -143,7 +151,12 @@ def with_pulses(rows: list[PairHealth], *, user) -> list[PairHealth]:
         # Only the reader's own liaison id matters; others collapse into one question.
         asked = (program.pk, liaison_id if liaison_id == user.pk else None)
         if asked not in carers:
-            carers[asked] = is_chair_or_pair_liaison(user, program, liaison_id=asked[1])
+            carers[asked] = is_chair_or_pair_liaison(
+                user,
+                program,
+                liaison_id=asked[1],
+                chair=(program.pk in chaired) if chaired is not None else None,
+            )
         if carers[asked]:
             readable.add(row.pairing.pk)
     query = PulseCheck.objects.filter(

@@ -45,9 +45,7 @@ def test_a_decision_on_the_application_page_is_recorded_with_its_note(client, ch
     assert any("Waitlisted" in entry.change_message for entry in log)
 
 
-def test_a_refused_decision_shows_beside_the_field_and_keeps_what_was_typed(
-    client, chair, cohort
-):
+def test_a_refused_decision_shows_beside_the_field_and_keeps_what_was_typed(client, chair, cohort):
     application = ApplicationFactory(
         cohort=cohort, membership_status=MembershipStatus.FUNDED_REQUEST
     )

@@ -90,8 +90,13 @@ def test_in_progress_attendance_goal_sheets_pairs_at_risk_reports_and_emails(cha
     fine = introduced_pair(cohort=cohort, days_ago=50)
     fine.check_ins.create(date=timezone.localdate(), mode="video")
     fine.goals.create(
-        title="Lead", specific="s", measurable="m", achievable="a", relevant="r",
-        time_bound="t", target_date=cohort.mentoring_ends,
+        title="Lead",
+        specific="s",
+        measurable="m",
+        achievable="a",
+        relevant="r",
+        time_bound="t",
+        target_date=cohort.mentoring_ends,
     )
     ProblemReport.objects.create(pairing=fine, message="Private words", reported_by=None)
     NotificationFactory(cohort=cohort, status=Notification.Status.FAILED)
@@ -110,8 +115,13 @@ def test_in_progress_attendance_goal_sheets_pairs_at_risk_reports_and_emails(cha
         Attendance.objects.create(application=application, attended=True)
     quiet.check_ins.create(date=timezone.localdate(), mode="phone")
     quiet.goals.create(
-        title="Grow", specific="s", measurable="m", achievable="a", relevant="r",
-        time_bound="t", target_date=cohort.mentoring_ends,
+        title="Grow",
+        specific="s",
+        measurable="m",
+        achievable="a",
+        relevant="r",
+        time_bound="t",
+        target_date=cohort.mentoring_ends,
     )
     ProblemReport.objects.update(resolved_at=timezone.now())
     Notification.objects.filter(status="failed").update(status="sent")
@@ -121,9 +131,7 @@ def test_in_progress_attendance_goal_sheets_pairs_at_risk_reports_and_emails(cha
 def test_assessment_surveys_answered_until_all_are(chair, program):
     cohort = CohortFactory(program=program, phase="assessment")
     survey = SurveyFactory(cohort=cohort)
-    answered, waiting = InvitationFactory.create_batch(
-        2, survey=survey, sent_at=timezone.now()
-    )
+    answered, waiting = InvitationFactory.create_batch(2, survey=survey, sent_at=timezone.now())
     Invitation.objects.filter(pk=answered.pk).update(completed_at=timezone.now())
     assert todos(cockpit_cards(user=chair), cohort)["surveys"] == "1 of 2 surveys answered"
     Invitation.objects.filter(pk=waiting.pk).update(completed_at=timezone.now())

@@ -39,7 +39,9 @@ def test_no_check_in_counts_from_the_last_check_in_at_the_cohorts_number_of_days
     at_45 = assess(facts(10 + 45, last_check_in=last))
     assert keys(at_45) == ["no_check_in"]
     assert at_45.risks[0].text == "No check-in for 45 days."
-    assert "no_check_in" not in keys(assess(facts(10 + 45, last_check_in=last, no_check_in_days=46)))
+    assert "no_check_in" not in keys(
+        assess(facts(10 + 45, last_check_in=last, no_check_in_days=46))
+    )
 
 
 def test_no_check_in_ever_counts_from_the_introduction():
