@@ -63,6 +63,16 @@ class PairingAdmin(ProgramScopedAdminMixin, admin.ModelAdmin):
                 name="matching_run_status_json",
             ),
             path("cohort/<int:cohort_id>/review/", wrap(views.review), name="matching_review"),
+            path(
+                "cohort/<int:cohort_id>/review.csv",
+                wrap(views.review_csv),
+                name="matching_review_csv",
+            ),
+            path(
+                "cohort/<int:cohort_id>/mentor/<int:application_id>/capacity/",
+                wrap(views.capacity),
+                name="matching_capacity",
+            ),
             path("cohort/<int:cohort_id>/manual/", wrap(views.manual), name="matching_manual"),
             path(
                 "cohort/<int:cohort_id>/announce/", wrap(views.announce), name="matching_announce"

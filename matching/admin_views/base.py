@@ -58,6 +58,12 @@ class CommitteeViewsBase:
     def review_url(self, cohort) -> str:
         return reverse("admin:matching_review", args=[cohort.pk])
 
+    def back_to_review(self, request, cohort) -> str:
+        """The review page the form was posted from (its filter, sort and page), else the
+        review's first page. Only the review's own address is followed."""
+        back = request.POST.get("next", "")
+        return back if back.startswith(self.review_url(cohort) + "?") else self.review_url(cohort)
+
     def refuse(self, request, error) -> None:
         text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
         messages.error(request, text)

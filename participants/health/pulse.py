@@ -114,7 +114,7 @@ def pulse_answer(
     program's chairs (the program's contact address when it has none). The alert carries the
     score, never the comment: the outbox is read more widely than the comment may be."""
     pulse = (
-        PulseCheck.objects.select_for_update()
+        PulseCheck.objects.select_for_update(of=("self",))
         .select_related(
             "pairing__cohort__program", "pairing__mentor", "pairing__mentee", "application"
         )

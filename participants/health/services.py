@@ -59,7 +59,7 @@ def liaison_assign(*, pairing: Pairing, liaison: User | None, by: User) -> Liais
     program = pairing.cohort.program
     require_chair(by, program)
     pairing = (
-        Pairing.objects.select_for_update()
+        Pairing.objects.select_for_update(of=("self",))
         .select_related("cohort__program", "mentor", "mentee")
         .get(pk=pairing.pk)
     )
@@ -173,7 +173,7 @@ def pair_nudge_send(
     message = _bounded(message, field="message")
     now = now or timezone.now()
     pairing = (
-        Pairing.objects.select_for_update()
+        Pairing.objects.select_for_update(of=("self",))
         .select_related("cohort__program", "mentor__applicant", "mentee__applicant")
         .get(pk=pairing.pk)
     )
