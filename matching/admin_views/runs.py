@@ -12,6 +12,7 @@ from cohorts.models import Cohort
 from .. import selectors, services
 from ..forms import RunForm
 from ..models import MatchRun, Pairing
+from ..progress import run_progress
 from .base import CommitteeViewsBase
 
 
@@ -76,15 +77,19 @@ class RunViews(CommitteeViewsBase):
         return get_object_or_404(queryset, pk=run_id)
 
     def run_status(self, request, run_id):
+        """The run's progress (step, bar, time left) while it runs; its result once it has
+        finished, with no bar: on the embedded default the run finishes inside the request
+        that starts it, and this page shows the result at once."""
         run = self._run(request, run_id)
-        finished = run.status in (MatchRun.Status.DONE, MatchRun.Status.FAILED)
+        progress = run_progress(run)
         return self.render(
             request,
             "admin/matching/run_status.html",
             {
                 "title": _("Match run %(pk)s: %(cohort)s") % {"pk": run.pk, "cohort": run.cohort},
                 "run": run,
-                "finished": finished,
+                "progress": progress,
+                "finished": progress.finished,
                 "status_url": reverse("admin:matching_run_status_json", args=[run.pk]),
             },
             run.cohort,
@@ -92,13 +97,16 @@ class RunViews(CommitteeViewsBase):
 
     def run_status_json(self, request, run_id):
         run = self._run(request, run_id)
+        progress = run_progress(run)
         return JsonResponse(
             {
                 "status": run.status,
                 "status_display": run.get_status_display(),
                 "progress": run.progress,
+                "step": progress.step_text,
+                "remaining": progress.remaining_text,
                 "message": run.progress_message,
-                "finished": run.status in (MatchRun.Status.DONE, MatchRun.Status.FAILED),
+                "finished": progress.finished,
                 "matched": run.matched_count,
                 "unmatched": run.unmatched_count,
                 "error": run.error,
