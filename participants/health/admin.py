@@ -162,7 +162,12 @@ class CohortCockpitAdmin(admin.ModelAdmin):
                 "show": show,
                 "filters": [(key, label, key == show) for key, label in SHOW.items()],
                 "total": len(everyone),
-                "at_risk": at_risk,
+                "at_risk_text": ngettext(
+                    "At risk: %(n)d of %(total)d pair under way.",
+                    "At risk: %(n)d of %(total)d pairs under way.",
+                    len(everyone),
+                )
+                % {"n": at_risk, "total": len(everyone)},
                 "is_chair": chair,
                 "settings": everyone[0].settings if everyone else HealthSettings.for_cohort(cohort),
             },

@@ -184,3 +184,31 @@ def test_the_cockpit_takes_the_same_queries_for_5_or_500_pairs(
     page = client.get(COCKPIT).content.decode()
     assert "500 pairs at risk" in page
     assert CommitteeMembership.objects.filter(user=chair).exists()
+
+
+def test_every_to_do_link_opens_a_page_filtered_to_the_cohort(client, chair, member, program):
+    program.goal_sheet_due_days = 30
+    program.save()
+    accepting = CohortFactory(program=program, phase="accepting")
+    ApplicationFactory(cohort=accepting, full_name="Undecided Person")
+    ApplicationFactory(cohort=CohortFactory(program=program), full_name="Elsewhere Person")
+    ApplicationFactory(cohort=accepting, membership_status=MembershipStatus.FUNDED_REQUEST)
+    matching = CohortFactory(program=program, phase="matching")
+    PairingFactory(cohort=matching)
+    PairingFactory(cohort=matching, status=Pairing.Status.APPROVED)
+    ApplicationFactory(cohort=matching, role="mentee", status="accepted")
+    running = CohortFactory(program=program, phase="in_progress")
+    pair = introduced_pair(cohort=running, days_ago=60)
+    ProblemReport.objects.create(pairing=pair, message="Private")
+    NotificationFactory(cohort=running, status=Notification.Status.FAILED)
+    NotificationFactory(cohort=running, scheduled_at=timezone.now() + dt.timedelta(days=2))
+    for user in (chair, member):
+        client.force_login(user)
+        for card in cockpit_cards(user=user):
+            for todo in card.todos + card.notes:
+                response = client.get(todo.url)
+                assert response.status_code == 200, (todo.key, todo.url)
+    client.force_login(chair)
+    decide = next(t.url for c in cockpit_cards(user=chair) for t in c.todos if t.key == "decide")
+    page = client.get(decide).content.decode()
+    assert "Undecided Person" in page and "Elsewhere Person" not in page

@@ -49,7 +49,7 @@ def test_pairs_at_risk_come_worst_first_and_healthy_ones_only_under_all(client, 
     page = client.get(health_url(cohort)).content.decode()
     assert page.index(reported.mentor.full_name) < page.index(silent.mentor.full_name)
     assert healthy.mentor.full_name not in page
-    assert "2 of 3 pairs under way are at risk." in page
+    assert "At risk: 2 of 3 pairs under way." in page
     assert "A problem report is open." in page
     # Members see that a report is open and when the pair met, never what anyone wrote.
     assert "never answers" not in page and "Talked budgets" not in page
@@ -225,4 +225,4 @@ def test_the_health_page_takes_the_same_queries_for_5_or_500_pairs(
         counts.append(len(captured.captured_queries))
     assert counts[0] == counts[1]
     page = response.content.decode()
-    assert "500 of 500 pairs under way are at risk." in page and "Page 1 of 10" in page
+    assert "At risk: 500 of 500 pairs under way." in page and "Page 1 of 10" in page
