@@ -29,6 +29,7 @@ from matching.models import MatchRun, Pairing
 from notifications.models import Notification
 
 from ..models import Attendance, ProblemReport
+from .models import LiaisonAssignment
 from .selectors import health_of, pairs_under_care
 
 ROLES_MENTEE = (Application.Role.MENTEE, Application.Role.BOTH)
@@ -114,6 +115,11 @@ def _counts(now: dt.datetime) -> dict:
                 Exists(
                     Attendance.objects.filter(application=OuterRef("pk"), milestone__isnull=True)
                 )
+            )
+        ),
+        "without_liaison": _count(
+            pairings.filter(status__in=Pairing.ANNOUNCED_STATUSES).exclude(
+                Exists(LiaisonAssignment.objects.filter(pairing=OuterRef("pk")))
             )
         ),
         "proposed": _count(pairings.filter(status=Pairing.Status.PROPOSED)),
@@ -293,6 +299,16 @@ def _todos(card: Card, f: dict, now: dt.datetime) -> None:
 
 def _care_todos(card: Card, f: dict) -> None:
     pk, add = card.cohort.pk, card.todos.append
+    n = f.get("without_liaison", 0)
+    if n and card.cohort.program.assigns_committee_liaison and card.phase in CARE_PHASES:
+        add(
+            Todo(
+                "liaisons",
+                ngettext("%(n)d pair without a liaison", "%(n)d pairs without a liaison", n)
+                % {"n": n},
+                _admin("participants_cohortcockpit_health", pk, show="all"),
+            )
+        )
     n = f.get("goal_sheet", 0)
     if n:
         add(

@@ -212,3 +212,19 @@ def test_every_to_do_link_opens_a_page_filtered_to_the_cohort(client, chair, mem
     decide = next(t.url for c in cockpit_cards(user=chair) for t in c.todos if t.key == "decide")
     page = client.get(decide).content.decode()
     assert "Undecided Person" in page and "Elsewhere Person" not in page
+
+
+def test_a_program_that_assigns_liaisons_sees_the_pairs_without_one(chair, program):
+    from participants.health.models import LiaisonAssignment
+
+    program.assigns_committee_liaison = True
+    program.save()
+    cohort = CohortFactory(program=program, phase="in_progress")
+    first = introduced_pair(cohort=cohort, days_ago=3)
+    introduced_pair(cohort=cohort, days_ago=3)
+    assert todos(cockpit_cards(user=chair), cohort)["liaisons"] == "2 pairs without a liaison"
+    LiaisonAssignment.objects.create(pairing=first, liaison=chair, assigned_at=timezone.now())
+    assert todos(cockpit_cards(user=chair), cohort)["liaisons"] == "1 pair without a liaison"
+    program.assigns_committee_liaison = False
+    program.save()
+    assert "liaisons" not in todos(cockpit_cards(user=chair), cohort)
