@@ -8,7 +8,7 @@ the page's mentees only, on the "unmatched" view.
 """
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum, Value
@@ -75,7 +75,8 @@ class Summary:
     locked: int = 0
     manual: int = 0
     unmatched: int = 0
-    low_below: float | None = None  # a pair scoring below this is "low"
+    low_below: float | None = None  # a pair scoring below this is "low" (see low_score_line)
+    low: int | None = None  # how many: counted only on the low-score view
 
     @property
     def current(self) -> int:
@@ -89,7 +90,7 @@ class Summary:
             "announced": self.announced,
             "locked": self.locked,
             "manual": self.manual,
-            "low": None,  # counted only when shown (the page's own count)
+            "low": self.low,
             "unmatched": self.unmatched,
             "mentors": self.mentors,
             "dissolved": self.dissolved,
@@ -100,8 +101,9 @@ def _current() -> QuerySet[Pairing]:
     return Pairing.objects.exclude(status=Pairing.Status.DISSOLVED)
 
 
-def review_summary(*, cohort: Cohort) -> Summary:
-    """The counts above the table and under each filter (three queries)."""
+def review_summary(*, cohort: Cohort, with_low: bool = False) -> Summary:
+    """The counts above the table and under each filter (two queries; a third for the low
+    score line when `with_low`)."""
     pairs = Pairing.objects.filter(cohort=cohort).aggregate(
         proposed=Count("pk", filter=Q(status=Pairing.Status.PROPOSED)),
         approved=Count("pk", filter=Q(status=Pairing.Status.APPROVED)),
@@ -128,23 +130,27 @@ def review_summary(*, cohort: Cohort) -> Summary:
         ),
     )
     summary = Summary(**pairs, **people)
-    summary.low_below = low_score_line(cohort=cohort, current=summary.current)
+    if with_low:
+        summary.low_below, summary.low = low_score_line(cohort=cohort, current=summary.current)
     return summary
 
 
-def low_score_line(*, cohort: Cohort, current: int) -> float | None:
-    """The score under which a pair is "low": the lowest quarter of the cohort's current pairs
-    (the score of the pair a quarter of the way up). None with fewer than four pairs."""
+def low_score_line(*, cohort: Cohort, current: int) -> tuple[float | None, int]:
+    """The score under which a pair is "low" (the lowest quarter of the cohort's current pairs:
+    the score of the pair a quarter of the way up), and how many score under it; one query.
+    (None, 0) with fewer than four pairs."""
     if current < 4:
-        return None
-    scores = (
+        return None, 0
+    lowest = list(
         _current()
         .filter(cohort=cohort, score__isnull=False)
         .order_by("score")
-        .values_list("score", flat=True)
+        .values_list("score", flat=True)[: current // 4 + 1]
     )
-    found = list(scores[current // 4 : current // 4 + 1])
-    return float(found[0]) if found else None
+    if len(lowest) <= current // 4:
+        return None, 0
+    line = float(lowest[current // 4])
+    return line, sum(1 for score in lowest if score < line)
 
 
 # --- the pairs ------------------------------------------------------------------------------
@@ -152,28 +158,67 @@ def low_score_line(*, cohort: Cohort, current: int) -> float | None:
 
 @dataclass
 class Row:
+    """One pair of the page, in the words and links the table shows (computed here: a template
+    looking each of them up on the models, 50 rows a page, took most of the page's time)."""
+
     pairing: Pairing
-    criteria: list[tuple[str, float]]  # the criteria that scored, short labels
-    breakdown: list[tuple[str, float]]  # every criterion, full labels
+    score: str
+    mentee: str
+    mentor: str
+    criteria: list[str]  # the criteria that scored, short: "Areas +6"
+    state: str
+    reasons: list[str]
+    breakdown: list[tuple[str, str]]  # every criterion, full labels
+    mentee_facts: str
+    mentor_facts: str
+    capacity: str
+    actions: list[tuple[str, str, str]] = field(default_factory=list)  # (url, text, for whom)
 
     @property
     def selectable(self) -> bool:
         return self.pairing.status in (Pairing.Status.PROPOSED, Pairing.Status.APPROVED)
 
 
-def compact_criteria(breakdown: dict) -> list[tuple[str, float]]:
+def _points(value: float) -> str:
+    text = f"{value:+.1f}".replace(".0", "")
+    return text.replace("-", "−")
+
+
+def compact_criteria(breakdown: dict) -> list[str]:
     return [
-        (str(SHORT_LABELS.get(name, name)), float(points))
+        f"{SHORT_LABELS.get(name, name)} {_points(float(points))}"
         for name, points in (breakdown or {}).items()
         if points
     ]
 
 
-def full_breakdown(breakdown: dict) -> list[tuple[str, float]]:
+def full_breakdown(breakdown: dict) -> list[tuple[str, str]]:
     return [
-        (str(CRITERION_LABELS.get(name, name.replace("_", " "))), float(points))
+        (str(CRITERION_LABELS.get(name, name.replace("_", " "))), f"{float(points):.1f}")
         for name, points in (breakdown or {}).items()
     ]
+
+
+def _facts(application: Application) -> str:
+    years = application.years_experience
+    return "; ".join(
+        [
+            f"{application.job_title or '—'}, {application.employer or '—'}",
+            str(application.get_library_type_display() or _("library type not given")),
+            ngettext("%(n)d year", "%(n)d years", years) % {"n": years}
+            if years is not None
+            else _("experience not given"),
+        ]
+    )
+
+
+def _state(pairing: Pairing) -> str:
+    parts = [str(pairing.get_status_display())]
+    if pairing.locked:
+        parts.append(_("locked"))
+    if pairing.source == Pairing.Source.MANUAL:
+        parts.append(_("by hand"))
+    return ", ".join(parts)
 
 
 def pairings_shown(*, cohort: Cohort, show: str, low_below: float | None) -> QuerySet[Pairing]:
@@ -199,9 +244,49 @@ def pairings_shown(*, cohort: Cohort, show: str, low_below: float | None) -> Que
     return pairings
 
 
-def rows_of(pairings) -> list[Row]:
-    """The page's rows (its pairings come with both applications: see review_page)."""
-    return [Row(p, compact_criteria(p.breakdown), full_breakdown(p.breakdown)) for p in pairings]
+def rows_of(pairings, *, links: dict[str, str], is_chair: bool, rematch: set[int]) -> list[Row]:
+    """The page's rows. `links` holds each action's address with "{pk}" for the pairing."""
+    rows = []
+    for p in pairings:
+        mentee, mentor = p.mentee.full_name, p.mentor.full_name
+        both = _("%(mentee)s and %(mentor)s") % {"mentee": mentee, "mentor": mentor}
+        actions = []
+        if p.status in (Pairing.Status.PROPOSED, Pairing.Status.APPROVED):
+            actions.append(
+                (
+                    links["move"].format(pk=p.pk),
+                    _("Move %(name)s to another mentor") % {"name": mentee},
+                    "",
+                )
+            )
+            actions.append((links["exclude"].format(pk=p.pk), _("Exclude this pair"), both))
+        if is_chair and p.status not in (
+            Pairing.Status.PROPOSED,
+            Pairing.Status.DISSOLVED,
+            Pairing.Status.COMPLETED,
+        ):
+            actions.append((links["dissolve"].format(pk=p.pk), _("Dissolve"), both))
+        if is_chair and p.pk in rematch:
+            actions.append(
+                (links["rematch"].format(pk=p.pk), _("Re-match %(name)s") % {"name": mentee}, "")
+            )
+        rows.append(
+            Row(
+                pairing=p,
+                score="–" if p.score is None else f"{p.score:.1f}",
+                mentee=mentee + (f" ({_('priority')})" if p.mentee.priority else ""),
+                mentor=mentor,
+                criteria=compact_criteria(p.breakdown),
+                state=_state(p),
+                reasons=[str(r) for r in p.reasons or []],
+                breakdown=full_breakdown(p.breakdown),
+                mentee_facts=_facts(p.mentee),
+                mentor_facts=_facts(p.mentor),
+                capacity=str(p.mentor.capacity or _("the cohort's default")),
+                actions=actions,
+            )
+        )
+    return rows
 
 
 def ordered(pairings: QuerySet[Pairing], order: str) -> QuerySet[Pairing]:

@@ -50,8 +50,10 @@ class CommitteeViewsBase:
             **self.site.each_context(request),
             "opts": Pairing._meta,
             "cohort": cohort,
-            "is_chair": cohort is not None and is_chair(request.user, cohort.program),
             **context,
+            "is_chair": context["is_chair"]
+            if "is_chair" in context
+            else cohort is not None and is_chair(request.user, cohort.program),
         }
         return TemplateResponse(request, template, context)
 

@@ -8,14 +8,27 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from applications.models import Application
+from cohorts.permissions import is_chair
 
 from .. import review, services
 from ..forms import ManualPairForm
 from ..models import AuditEntry, MatchRun
 from .base import CommitteeViewsBase
+
+PAIR_ACTIONS = ("move", "exclude", "dissolve", "rematch")
+_PK = 2147483647  # a stand-in id, replaced by each pair's
+
+
+def _pair_link(action: str, cohort) -> str:
+    """The address of an action on a pair of `cohort`, with "{pk}" for the pair: reversed once
+    a page rather than once a row."""
+    url = reverse(f"admin:matching_{action}", args=[cohort.pk, _PK])
+    return url.replace("{", "{{").replace("}", "}}").replace(str(_PK), "{pk}")
+
 
 # A cell that a spreadsheet would run as a formula starts with one of these.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -51,8 +64,10 @@ class ReviewTableViews(CommitteeViewsBase):
             order = "-score"
         if capacity_error:
             show = "mentors"
-        summary = review.review_summary(cohort=cohort)
+        summary = review.review_summary(cohort=cohort, with_low=show == "low")
+        chair = is_chair(request.user, cohort.program)
         context = {
+            "is_chair": chair,
             "title": _("Review pairings: %(cohort)s") % {"cohort": cohort},
             "summary": summary,
             "headline": review.headline(summary),
@@ -107,9 +122,12 @@ class ReviewTableViews(CommitteeViewsBase):
             if known is not None:
                 paginator.count = known  # already counted by the summary: no second COUNT
             page = paginator.get_page(number)
-            context["rows"] = review.rows_of(page.object_list)
-            context["rematch"] = review.rematchable(
-                cohort=cohort, pairings=[row.pairing for row in context["rows"]]
+            pairings = list(page.object_list)
+            context["rows"] = review.rows_of(
+                pairings,
+                links={name: _pair_link(name, cohort) for name in PAIR_ACTIONS},
+                is_chair=chair,
+                rematch=review.rematchable(cohort=cohort, pairings=pairings),
             )
         context["page"] = page
         response = self.render(request, "admin/matching/review.html", context, cohort)

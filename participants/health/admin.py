@@ -136,7 +136,7 @@ class CohortCockpitAdmin(admin.ModelAdmin):
         page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
         chair = is_chair(request.user, cohort.program)
         shown = selectors.with_pulses(
-            list(page.object_list),
+            selectors.load_pairings(list(page.object_list)),
             user=request.user,
             chaired={cohort.program_id} if chair else set(),
         )
@@ -144,7 +144,7 @@ class CohortCockpitAdmin(admin.ModelAdmin):
         members = selectors.liaison_choices(cohort=cohort) if chair else []
         for row in shown:
             row.touch_points = touch_points.get(row.pairing.pk, [])
-            row.cares = chair or (row.liaison is not None and row.liaison.pk == request.user.pk)
+            row.cares = chair or row.liaison_id == request.user.pk
             if chair:
                 row.liaison_form = LiaisonForm(
                     members=members,

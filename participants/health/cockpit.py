@@ -30,7 +30,7 @@ from notifications.models import Notification
 
 from ..models import Attendance, ProblemReport
 from .models import LiaisonAssignment
-from .selectors import health_of, pairs_under_care
+from .selectors import health_rows
 
 ROLES_MENTEE = (Application.Role.MENTEE, Application.Role.BOTH)
 ROLES_MENTOR = (Application.Role.MENTOR, Application.Role.BOTH)
@@ -145,13 +145,13 @@ def _health_counts(cohorts: list[Cohort], now: dt.datetime) -> dict[int, dict]:
     counts["liaisons"] = set()
     if not cohorts:
         return counts
-    for row in health_of(pairs_under_care(cohorts=cohorts, now=now), now=now):
-        if row.liaison is not None:
-            counts["liaisons"].add(row.liaison.pk)
+    for row in health_rows(cohorts=cohorts, now=now):
+        if row.liaison_id is not None:
+            counts["liaisons"].add(row.liaison_id)
         if row.health.at_risk:
-            counts[row.pairing.cohort_id]["at_risk"] += 1
+            counts[row.cohort_id]["at_risk"] += 1
         if row.health.has("goal_sheet"):
-            counts[row.pairing.cohort_id]["goal_sheet"] += 1
+            counts[row.cohort_id]["goal_sheet"] += 1
     return counts
 
 
