@@ -279,7 +279,11 @@ class CohortCockpitAdmin(admin.ModelAdmin):
                     _("%(liaison)s is the liaison of %(pair)s.")
                     % {"liaison": assignment.liaison, "pair": pair},
                 )
-        return redirect(request.POST.get("next") or self._health_url(cohort))
+        back = request.POST.get("next", "")
+        # Only back to this cohort's own health page (never to an address someone typed in).
+        if not back.startswith(self._health_url(cohort)):
+            back = self._health_url(cohort)
+        return redirect(back)
 
     def touch_point_view(self, request, cohort_id, pairing_id):
         cohort = self._cohort(request, cohort_id)

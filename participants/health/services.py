@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from cohorts.models import Cohort, CommitteeMembership
-from cohorts.permissions import is_chair_or_pair_liaison, is_member, require_chair
+from cohorts.permissions import is_chair_or_pair_liaison, require_chair
 from matching.models import AuditEntry, Pairing
 from matching.services import audit_record
 from notifications.services import notification_create, render_email
@@ -226,7 +226,3 @@ def health_settings_update(*, cohort: Cohort, by: User, **values) -> HealthSetti
     settings.full_clean()
     settings.save()
     return settings
-
-
-def may_see_cohort_health(user: User, cohort: Cohort) -> bool:
-    return is_member(user, cohort.program)

@@ -115,3 +115,22 @@ def test_the_review_table_of_a_large_cohort_works_on_a_phone(
     assert phone.get_by_text("A mentor takes 1 to 3 mentees.").is_visible()
     assert phone.get_by_role("spinbutton").first.input_value() == "0"
     assert_accessible(phone)
+
+
+def test_a_participant_answers_the_pulse_check_on_a_phone(live_server, phone, assert_accessible):
+    from participants.health.models import PulseCheck
+
+    pair = introduced_pair(program=ProgramFactory(), days_ago=31)
+    pulse = PulseCheck.objects.create(pairing=pair, application=pair.mentee, offset_days=30)
+    phone.goto(live_server.url + pulse.get_absolute_url())
+    assert phone.get_by_text(f"{pair.mentor.full_name} never sees it.").is_visible()
+    assert_accessible(phone)
+    phone.get_by_role("button", name="Send my answer").click()
+    assert phone.get_by_text("Choose a number from 1 to 5.").first.is_visible()
+    phone.get_by_label("4").check()
+    phone.get_by_label("Anything you would like the committee to know? (optional)").fill("Good")
+    phone.get_by_role("button", name="Send my answer").click()
+    assert phone.get_by_text("Your answer (4 of 5) was received").is_visible()
+    assert_accessible(phone)
+    width = phone.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= 390

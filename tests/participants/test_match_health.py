@@ -102,9 +102,9 @@ def test_a_chair_assigns_a_liaison_who_then_sees_the_pair_and_records_a_touch_po
     client.force_login(chair)
     response = client.post(
         reverse("admin:participants_cohortcockpit_liaison", args=[cohort.pk, pair.pk]),
-        {"liaison": liaison.pk},
+        {"liaison": liaison.pk, "next": "https://evil.example.org/"},
     )
-    assert response.status_code == 302
+    assert response.status_code == 302 and response["Location"] == health_url(cohort)
     assert LiaisonAssignment.objects.get(pairing=pair).liaison == liaison
     assert AuditEntry.objects.filter(action=AuditEntry.Action.LIAISON, pairing=pair).exists()
 
