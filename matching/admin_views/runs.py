@@ -5,6 +5,7 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cohorts.admin_scoping import scope_queryset
 from cohorts.models import Cohort
@@ -60,11 +61,13 @@ class RunViews(CommitteeViewsBase):
             {
                 "title": _("Run matching: %(cohort)s") % {"cohort": cohort},
                 "form": form,
-                "mentee_count": len(pool.mentees),
-                "mentor_count": len(pool.mentors),
-                "places": int(pool.capacity.sum()),
-                "locked_count": counts.filter(locked=True).count(),
-                "approved_count": counts.filter(status=Pairing.Status.APPROVED).count(),
+                "pool_text": _pool_text(
+                    mentees=len(pool.mentees),
+                    mentors=len(pool.mentors),
+                    places=int(pool.capacity.sum()),
+                    locked=counts.filter(locked=True).count(),
+                    approved=counts.filter(status=Pairing.Status.APPROVED).count(),
+                ),
                 "runs": MatchRun.objects.filter(cohort=cohort).select_related("started_by")[:5],
             },
             cohort,
@@ -112,3 +115,22 @@ class RunViews(CommitteeViewsBase):
                 "error": run.error,
             }
         )
+
+
+def _pool_text(*, mentees: int, mentors: int, places: int, locked: int, approved: int) -> str:
+    """What the run will work with, each count in words that agree with it."""
+    text = _("%(mentees)s and %(mentors)s with %(places)s.") % {
+        "mentees": ngettext("%(n)d accepted mentee", "%(n)d accepted mentees", mentees)
+        % {"n": mentees},
+        "mentors": ngettext("%(n)d accepted mentor", "%(n)d accepted mentors", mentors)
+        % {"n": mentors},
+        "places": ngettext("%(n)d place", "%(n)d places", places) % {"n": places},
+    }
+    if locked or approved:
+        text += " " + _("Kept unless you say otherwise: %(locked)s and %(approved)s.") % {
+            "locked": ngettext("%(n)d locked pairing", "%(n)d locked pairings", locked)
+            % {"n": locked},
+            "approved": ngettext("%(n)d approved pairing", "%(n)d approved pairings", approved)
+            % {"n": approved},
+        }
+    return text

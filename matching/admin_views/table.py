@@ -10,6 +10,7 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from applications.models import Application
 from cohorts.permissions import is_chair
@@ -123,6 +124,16 @@ class ReviewTableViews(CommitteeViewsBase):
                 paginator.count = known  # already counted by the summary: no second COUNT
             page = paginator.get_page(number)
             pairings = list(page.object_list)
+            context["caption"] = ngettext(
+                "%(filter)s: page %(page)d of %(pages)d, %(n)d pair",
+                "%(filter)s: page %(page)d of %(pages)d, %(n)d pairs",
+                paginator.count,
+            ) % {
+                "filter": review.SHOWS[show],
+                "page": page.number,
+                "pages": paginator.num_pages,
+                "n": paginator.count,
+            }
             context["rows"] = review.rows_of(
                 pairings,
                 links={name: _pair_link(name, cohort) for name in PAIR_ACTIONS},

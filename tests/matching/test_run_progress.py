@@ -96,3 +96,16 @@ def test_on_the_embedded_default_the_result_shows_at_once_without_a_bar(
     page = client.get(response["Location"]).content.decode()
     assert "Matching finished in" in page and "Review the proposed pairs" in page
     assert "<progress" not in page and "Estimating" not in page
+
+
+def test_the_run_page_counts_in_words_that_agree(client, member, program):
+    from tests.applications.factories import ApplicationFactory
+    from tests.matching.factories import PairingFactory
+
+    cohort = CohortFactory(program=program, phase="matching")
+    ApplicationFactory(cohort=cohort, role="mentee", status="accepted")
+    PairingFactory(cohort=cohort, locked=True)
+    client.force_login(member)
+    page = client.get(reverse("admin:matching_run", args=[cohort.pk])).content.decode()
+    assert "2 accepted mentees and 1 accepted mentor with 1 place." in page
+    assert "Kept unless you say otherwise: 1 locked pairing and 0 approved pairings." in page
