@@ -21,11 +21,9 @@ from cohorts.models import Cohort
 
 from .loading import allowed_matrix, load_pool, score_matrix
 from .models import Exclusion, Pairing
-from .scoring.weights import CRITERIA
 from .selectors import CRITERION_LABELS, matching_settings
 
 PAGE_SIZE = 50
-DEMOGRAPHIC_CRITERION = "demographics"
 
 SHOWS = {
     "current": gettext_lazy("All current"),
@@ -401,61 +399,6 @@ def mentors_with_places(*, cohort: Cohort) -> QuerySet[Application]:
 
 def mentor_rows(mentors) -> list[MentorRow]:
     return [MentorRow(m, m.used, m.approved, m.mentor_capacity) for m in mentors]
-
-
-# --- the CSV of proposals -------------------------------------------------------------------
-
-
-def _is_demographic_reason(reason: str) -> bool:
-    # The one reason scoring.explain derives from the opt-in demographics (see its wording).
-    return reason.startswith("matches ") and "preference" in reason
-
-
-def csv_header(*, with_demographics: bool) -> list[str]:
-    criteria = [c for c in CRITERIA if with_demographics or c != DEMOGRAPHIC_CRITERION]
-    return [
-        _("Status"),
-        _("Locked"),
-        _("Made by"),
-        _("Score"),
-        _("Mentee"),
-        _("Mentee email"),
-        _("Mentor"),
-        _("Mentor email"),
-        *[str(CRITERION_LABELS.get(c, c)) for c in criteria],
-        _("Reasons"),
-    ]
-
-
-def csv_rows(*, cohort: Cohort, with_demographics: bool):
-    """Every current pairing of the cohort, best score first, with each criterion's points and
-    the reasons. Opt-in demographics never leave the site in a file unless the reader may see
-    them (staff, or a program that lets its committee)."""
-    criteria = [c for c in CRITERIA if with_demographics or c != DEMOGRAPHIC_CRITERION]
-    pairings = (
-        _current()
-        .filter(cohort=cohort)
-        .select_related("mentor", "mentee")
-        .order_by("-score", "mentee__full_name", "pk")
-        .iterator(chunk_size=500)
-    )
-    for p in pairings:
-        breakdown = p.breakdown or {}
-        reasons = [str(r) for r in (p.reasons or [])]
-        if not with_demographics:
-            reasons = [r for r in reasons if not _is_demographic_reason(r)]
-        yield [
-            p.get_status_display(),
-            _("yes") if p.locked else _("no"),
-            p.get_source_display(),
-            "" if p.score is None else f"{p.score:.1f}",
-            p.mentee.full_name,
-            p.mentee.email,
-            p.mentor.full_name,
-            p.mentor.email,
-            *[f"{float(breakdown.get(c, 0.0)):g}" for c in criteria],
-            "; ".join(reasons),
-        ]
 
 
 def filter_links(summary: Summary, show: str) -> list[tuple[str, str, int | None, bool]]:

@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 from applications.models import Application
 from cohorts.permissions import is_chair
 
-from .. import review, services
+from .. import proposals_csv, review, services
 from ..forms import ManualPairForm
 from ..models import AuditEntry, MatchRun
 from .base import CommitteeViewsBase
@@ -180,8 +180,8 @@ class ReviewTableViews(CommitteeViewsBase):
 
         def lines():
             yield "\ufeff"  # a byte-order mark, so spreadsheets read the names right
-            yield writer.writerow(review.csv_header(with_demographics=with_demographics))
-            for row in review.csv_rows(cohort=cohort, with_demographics=with_demographics):
+            yield writer.writerow(proposals_csv.csv_header(with_demographics=with_demographics))
+            for row in proposals_csv.csv_rows(cohort=cohort, with_demographics=with_demographics):
                 yield writer.writerow([_cell(value) for value in row])
 
         response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
