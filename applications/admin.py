@@ -1,6 +1,11 @@
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.formats import date_format
+from django.utils.html import format_html_join
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -8,7 +13,7 @@ from cohorts.admin_scoping import ProgramScopedAdminMixin
 
 from . import fields, services
 from .choices import Demographic, MeetingMode, MembershipStatus
-from .models import Application
+from .models import Application, ApplicationDecision
 
 # Answers the admin shows through a method that turns stored values into words.
 SHOWN_AS = {
@@ -21,6 +26,7 @@ SHOWN_AS = {
 SECTION_EXTRAS = {"membership": ["membership_confirmed_at", "membership_confirmed_by"]}
 DEMOGRAPHIC_FIELDS = tuple(SHOWN_AS.get(name, name) for name in fields.DEMOGRAPHIC_FIELDS)
 COMMITTEE_EDITS = ["priority", "committee_notes"]
+DECISION_FIELDS = ["decision", "decision_note"]
 
 
 def _review_fieldsets() -> list[tuple]:
@@ -40,9 +46,11 @@ def _review_fieldsets() -> list[tuple]:
             _("Committee"),
             {
                 "fields": [
+                    *DECISION_FIELDS,
                     *COMMITTEE_EDITS,
                     "decided_by",
                     "decided_at",
+                    "decision_history",
                     "submitted_at",
                     "withdrawn_at",
                     "created_at",
@@ -75,6 +83,54 @@ class FundedMembershipFilter(admin.SimpleListFilter):
         if self.value() == "confirmed":
             return queryset.filter(funded, membership_confirmed_at__isnull=False)
         return queryset
+
+
+class ApplicationReviewForm(forms.ModelForm):
+    """The committee's fields, and a decision with its note made on the application's page.
+
+    The decision is checked here with the service's own rule, so a refusal (a funded
+    membership staff have not confirmed, say) shows next to the field and nothing is lost.
+    """
+
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        required=False,
+        choices=[
+            ("", _("Keep the current status")),
+            *[(value, Application.Status(value).label) for value in services.DECISIONS],
+        ],
+    )
+    decision_note = forms.CharField(
+        label=_("Note on the decision"),
+        required=False,
+        max_length=services.DECISION_NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Optional. Kept with the decision in its history."),
+    )
+
+    class Meta:
+        model = Application
+        fields = COMMITTEE_EDITS
+
+    def clean(self):
+        cleaned = super().clean()
+        decision = cleaned.get("decision")
+        if decision:
+            try:
+                services.application_decision_check(application=self.instance, decision=decision)
+            except ValidationError as error:
+                self.add_error("decision", error.messages)
+        elif cleaned.get("decision_note"):
+            self.add_error("decision", _("Choose the decision this note goes with."))
+        return cleaned
+
+
+class DecisionActionForm(ActionForm):
+    """The list's action bar, with a note that goes with a bulk decision."""
+
+    # No max_length here: an invalid action form makes Django drop the action without a word;
+    # decide() says why instead.
+    note = forms.CharField(label=_("Note on the decision (optional):"), required=False)
 
 
 def _decision_action(decision, description):
@@ -136,13 +192,15 @@ class ApplicationAdmin(ProgramScopedAdminMixin, admin.ModelAdmin):
         _decision_action(Application.Status.UNDER_REVIEW, _("Mark the selected under review")),
         "confirm_membership",
     ]
+    form = ApplicationReviewForm
+    action_form = DecisionActionForm
     fieldsets = _review_fieldsets()
     # The answers are the applicant's: the committee reads them and edits only its own fields.
     readonly_fields = [
         name
         for _heading, options in fieldsets
         for name in options["fields"]
-        if name not in COMMITTEE_EDITS
+        if name not in COMMITTEE_EDITS + DECISION_FIELDS
     ]
 
     def has_add_permission(self, request, *args):
@@ -157,6 +215,17 @@ class ApplicationAdmin(ProgramScopedAdminMixin, admin.ModelAdmin):
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or obj.status not in services.DECIDABLE_STATUSES:
+            fieldsets = [
+                (
+                    name,
+                    {
+                        **options,
+                        "fields": [f for f in options["fields"] if f not in DECISION_FIELDS],
+                    },
+                )
+                for name, options in fieldsets
+            ]
         if self.sees_demographics(request, obj):
             return fieldsets
         return [
@@ -192,20 +261,63 @@ class ApplicationAdmin(ProgramScopedAdminMixin, admin.ModelAdmin):
         labels = dict(Demographic.choices)
         return ", ".join(str(labels.get(d, d)) for d in obj.demographic_preference) or "–"
 
+    @admin.display(description=_("decision history"))
+    def decision_history(self, obj):
+        rows = obj.decisions.select_related("decided_by") if obj.pk else []
+        return format_html_join(
+            "",
+            "<p>{}: {} → {}{}{}</p>",
+            (
+                (
+                    date_format(localtime(d.decided_at), "N j, Y, P"),
+                    d.get_from_status_display(),
+                    d.get_to_status_display(),
+                    f" ({d.decided_by})" if d.decided_by else "",
+                    f". {d.note}" if d.note else "",
+                )
+                for d in rows
+            ),
+        ) or _("No decision yet.")
+
     @admin.display(description=_("staff queue"), boolean=True)
     def staff_queue(self, obj):
         return obj.membership_status == MembershipStatus.FUNDED_REQUEST and (
             obj.membership_confirmed_at is None
         )
 
-    # --- actions call the services ----------------------------------------------------------
+    # --- saves and actions call the services ------------------------------------------------
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        decision = form.cleaned_data.get("decision")
+        if decision:
+            decided = services.application_decide(
+                application=obj,
+                decision=decision,
+                decided_by=request.user,
+                note=form.cleaned_data.get("decision_note", ""),
+            )
+            obj.status, obj.decided_by, obj.decided_at = (
+                decided.status,
+                decided.decided_by,
+                decided.decided_at,
+            )
 
     def decide(self, request, queryset, decision):
+        note = request.POST.get("note", "")
+        if len(note) > services.DECISION_NOTE_MAX:
+            self.message_user(
+                request,
+                _("Keep the note under %(max)s characters; nothing was decided.")
+                % {"max": services.DECISION_NOTE_MAX},
+                messages.ERROR,
+            )
+            return
         done, refused = 0, []
         for application in queryset:
             try:
                 services.application_decide(
-                    application=application, decision=decision, decided_by=request.user
+                    application=application, decision=decision, decided_by=request.user, note=note
                 )
             except ValidationError as error:
                 refused.extend(error.messages)
@@ -233,12 +345,41 @@ class ApplicationAdmin(ProgramScopedAdminMixin, admin.ModelAdmin):
                 request, _("Only association staff confirm memberships."), messages.ERROR
             )
             return
+        count = 0
         for application in queryset:
             services.application_confirm_membership(
                 application=application, confirmed_by=request.user
             )
+            count += 1
         self.message_user(
             request,
-            _("Membership confirmed for %(count)d application(s).") % {"count": queryset.count()},
+            ngettext(
+                "Membership confirmed for %(count)d application.",
+                "Membership confirmed for %(count)d applications.",
+                count,
+            )
+            % {"count": count},
             messages.SUCCESS,
         )
+
+
+@admin.register(ApplicationDecision)
+class ApplicationDecisionAdmin(ProgramScopedAdminMixin, admin.ModelAdmin):
+    """Every decision on every application, with its note: read-only, never deleted."""
+
+    list_display = ["decided_at", "application", "from_status", "to_status", "decided_by", "note"]
+    list_filter = ["to_status", "application__cohort"]
+    search_fields = ["application__full_name", "note", "decided_by__email"]
+    list_select_related = ["application__cohort__program", "decided_by"]
+    date_hierarchy = "decided_at"
+    fields = ["decided_at", "application", "from_status", "to_status", "note", "decided_by"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

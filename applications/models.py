@@ -228,3 +228,41 @@ class Application(models.Model):
         if not self.is_mentor:
             return 0
         return self.capacity or self.cohort.default_mentor_capacity
+
+
+class ApplicationDecision(models.Model):
+    """One committee decision on an application, with its note: the decisions' audit trail.
+
+    Written only by applications.services.application_decide, never edited or deleted.
+    """
+
+    application = models.ForeignKey(
+        Application,
+        on_delete=models.CASCADE,
+        related_name="decisions",
+        verbose_name=_("application"),
+    )
+    from_status = models.CharField(
+        _("status before"), max_length=20, choices=Application.Status.choices
+    )
+    to_status = models.CharField(_("decision"), max_length=20, choices=Application.Status.choices)
+    note = models.TextField(_("note"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), db_index=True)
+
+    PROGRAM_PATH = "application__cohort__program"
+
+    class Meta:
+        verbose_name = _("application decision")
+        verbose_name_plural = _("application decisions")
+        ordering = ["-decided_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.application.full_name}: {self.get_to_status_display()}"

@@ -19,7 +19,7 @@ from accounts.models import User, time_zone_choices
 from cohorts.models import Cohort
 from notifications.services import notification_create
 
-from . import eligibility, fields
+from . import decisions, eligibility, fields
 from .models import Application
 from .summary import answer_summary
 
@@ -45,6 +45,7 @@ DECIDABLE_STATUSES = (
     Application.Status.DECLINED,
     Application.Status.INELIGIBLE,
 )
+DECISION_NOTE_MAX = 1000
 DECISIONS = (
     Application.Status.UNDER_REVIEW,
     Application.Status.ACCEPTED,
@@ -402,23 +403,14 @@ def application_withdraw(*, application: Application, now: dt.datetime | None = 
     return application
 
 
-@transaction.atomic
-def application_decide(
-    *,
-    application: Application,
-    decision: str,
-    decided_by: User,
-    now: dt.datetime | None = None,
-) -> Application:
-    """The committee's decision: under review, accepted, waitlisted, declined or ineligible.
+def application_decision_check(*, application: Application, decision: str) -> None:
+    """Raise ValidationError when the committee cannot make `decision` on `application` now.
 
-    Records who and when. Refuses drafts and withdrawn applications, and refuses to accept a
-    funded-membership request that staff have not confirmed yet.
+    The same check application_decide makes under its row lock, for forms that show the
+    reason next to the field before anything is saved.
     """
     if decision not in DECISIONS:
         raise ValidationError(_("Not a decision the committee can make."))
-    now = now or timezone.now()
-    application = Application.objects.select_for_update().get(pk=application.pk)
     if application.status not in DECIDABLE_STATUSES:
         raise ValidationError(
             _("%(name)s: a %(status)s application cannot be decided.")
@@ -429,10 +421,43 @@ def application_decide(
             _("%(name)s asked for funded membership: staff must confirm it before acceptance.")
             % {"name": application}
         )
+
+
+@transaction.atomic
+def application_decide(
+    *,
+    application: Application,
+    decision: str,
+    decided_by: User,
+    note: str = "",
+    now: dt.datetime | None = None,
+) -> Application:
+    """The committee's decision: under review, accepted, waitlisted, declined or ineligible.
+
+    Records who and when on the application, and every decision with its note in the
+    decisions' audit trail (ApplicationDecision) and in the admin's "Recent actions". The same
+    decision again without a note changes and records nothing (a double click is harmless).
+    Refuses drafts and withdrawn applications, and refuses to accept a funded-membership
+    request that staff have not confirmed yet.
+    """
+    note = (note or "").strip()
+    if len(note) > DECISION_NOTE_MAX:
+        raise ValidationError(
+            _("Keep the note under %(max)s characters.") % {"max": DECISION_NOTE_MAX}
+        )
+    now = now or timezone.now()
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    application_decision_check(application=application, decision=decision)
+    before = application.status
+    if before == decision and not note:
+        return application
     application.status = decision
     application.decided_by = decided_by
     application.decided_at = now
     application.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+    decisions.decision_record(
+        application=application, before=before, note=note, decided_by=decided_by, now=now
+    )
     return application
 
 

@@ -89,3 +89,14 @@ def require_member(user, program: Program) -> None:
 def require_chair(user, program: Program) -> None:
     if not is_chair(user, program):
         raise PermissionDenied(_("Only the committee chair may do this."))
+
+
+def is_chair_or_pair_liaison(
+    user, program: Program, *, liaison_id: int | None, chair: bool | None = None
+) -> bool:
+    """Who looks after one pair: the program's chairs (and staff), and the pair's liaison while
+    on the committee. They read its pulse comments (other members see only the scores), nudge
+    it and record touch-points with it. `chair`, when the caller knows it, saves a query."""
+    if chair if chair is not None else is_chair(user, program):
+        return True
+    return liaison_id is not None and user.pk == liaison_id and is_member(user, program)

@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from cohorts.admin_scoping import ProgramScopedAdminMixin
 from cohorts.permissions import is_chair
@@ -62,6 +63,16 @@ class PairingAdmin(ProgramScopedAdminMixin, admin.ModelAdmin):
                 name="matching_run_status_json",
             ),
             path("cohort/<int:cohort_id>/review/", wrap(views.review), name="matching_review"),
+            path(
+                "cohort/<int:cohort_id>/review.csv",
+                wrap(views.review_csv),
+                name="matching_review_csv",
+            ),
+            path(
+                "cohort/<int:cohort_id>/mentor/<int:application_id>/capacity/",
+                wrap(views.capacity),
+                name="matching_capacity",
+            ),
             path("cohort/<int:cohort_id>/manual/", wrap(views.manual), name="matching_manual"),
             path(
                 "cohort/<int:cohort_id>/announce/", wrap(views.announce), name="matching_announce"
@@ -115,7 +126,7 @@ class PairingAdmin(ProgramScopedAdminMixin, admin.ModelAdmin):
                 text = " ".join(getattr(error, "messages", [str(error)]))
                 self.message_user(request, f"{pairing}: {text}", messages.ERROR)
         if done:
-            self.message_user(request, done_message % {"n": done}, messages.SUCCESS)
+            self.message_user(request, done_message(done), messages.SUCCESS)
 
     @admin.action(description=_("Approve the selected pairings (chairs)"))
     def approve_selected(self, request, queryset):
@@ -123,7 +134,7 @@ class PairingAdmin(ProgramScopedAdminMixin, admin.ModelAdmin):
             request,
             queryset,
             lambda p: services.pairing_approve(pairing=p, approved_by=request.user),
-            _("Approved %(n)s pairings."),
+            lambda n: ngettext("Approved %(n)s pairing.", "Approved %(n)s pairings.", n) % {"n": n},
         )
 
     @admin.action(description=_("Lock the selected pairings"))
@@ -132,7 +143,7 @@ class PairingAdmin(ProgramScopedAdminMixin, admin.ModelAdmin):
             request,
             queryset,
             lambda p: services.pairing_lock(pairing=p, locked=True, by=request.user),
-            _("Locked %(n)s pairings."),
+            lambda n: ngettext("Locked %(n)s pairing.", "Locked %(n)s pairings.", n) % {"n": n},
         )
 
     @admin.action(description=_("Unlock the selected pairings"))
@@ -141,7 +152,7 @@ class PairingAdmin(ProgramScopedAdminMixin, admin.ModelAdmin):
             request,
             queryset,
             lambda p: services.pairing_lock(pairing=p, locked=False, by=request.user),
-            _("Unlocked %(n)s pairings."),
+            lambda n: ngettext("Unlocked %(n)s pairing.", "Unlocked %(n)s pairings.", n) % {"n": n},
         )
 
     def get_actions(self, request):

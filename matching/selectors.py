@@ -1,17 +1,16 @@
 """Reads of the committee workflow: settings, scores and warnings, the review screen's data."""
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-import numpy as np
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from applications.models import Application
 from cohorts.models import Cohort
 
-from .loading import CohortPool, allowed_matrix, load_pool, person_of, score_matrix
-from .models import Exclusion, MatchingSettings, MatchRun, Pairing
+from .loading import load_pool, person_of
+from .models import Exclusion, MatchingSettings, Pairing
 from .scoring import Explanation, Weights, build_scores, explain
 
 CRITERION_LABELS = {
@@ -117,187 +116,6 @@ def pair_warnings(*, cohort: Cohort, mentee: Application, mentor: Application) -
             % {"employer": mentor.employer}
         )
     return warnings
-
-
-# --- the review screen --------------------------------------------------------------------
-
-
-@dataclass
-class Side:
-    """What the review screen shows of one person."""
-
-    application: Application
-    area_names: list[str]
-
-    @property
-    def region(self) -> str:
-        a = self.application
-        if a.state and a.state != "INTL":
-            return a.get_state_display()
-        return a.country or _("not given")
-
-
-@dataclass
-class PairRow:
-    pairing: Pairing
-    mentee: Side
-    mentor: Side
-    breakdown: list[tuple[str, float]]
-    rematch: bool = False
-
-
-@dataclass
-class UnmatchedMentee:
-    side: Side
-    reason: str
-
-
-@dataclass
-class SpareMentor:
-    side: Side
-    used: int
-    capacity: int
-    reason: str
-
-
-@dataclass
-class Review:
-    cohort: Cohort
-    weights: Weights
-    exclude_same_employer: bool
-    latest_run: MatchRun | None
-    proposed: list[PairRow] = field(default_factory=list)
-    approved: list[PairRow] = field(default_factory=list)
-    announced: list[PairRow] = field(default_factory=list)
-    dissolved: list[PairRow] = field(default_factory=list)
-    unmatched: list[UnmatchedMentee] = field(default_factory=list)
-    spare: list[SpareMentor] = field(default_factory=list)
-    mentees: list[Application] = field(default_factory=list)
-    mentors: list[Application] = field(default_factory=list)
-    exclusions: list[Exclusion] = field(default_factory=list)
-
-    @property
-    def mentee_count(self) -> int:
-        return len(self.mentees)
-
-
-def breakdown_rows(breakdown: dict) -> list[tuple[str, float]]:
-    return [
-        (str(CRITERION_LABELS.get(name, name.replace("_", " "))), points)
-        for name, points in breakdown.items()
-    ]
-
-
-def _side(application: Application, names: dict[int, str]) -> Side:
-    return Side(application, [names[a.pk] for a in application.areas.all() if a.pk in names])
-
-
-def cohort_review(*, cohort: Cohort) -> Review:
-    """Everything the review screen shows, in a fixed number of queries whatever the size."""
-    weights, exclude_same_employer = matching_settings(cohort=cohort)
-    pool = load_pool(cohort)
-    cohort = pool.cohort
-    names = {area.pk: area.name for area in cohort.program.areas.all()}
-    review = Review(
-        cohort=cohort,
-        weights=weights,
-        exclude_same_employer=exclude_same_employer,
-        latest_run=MatchRun.objects.filter(cohort=cohort).select_related("started_by").first(),
-        mentees=pool.mentees,
-        mentors=pool.mentors,
-    )
-    review.exclusions = list(
-        Exclusion.objects.filter(cohort=cohort).select_related("mentor", "mentee", "created_by")
-    )
-    pairings = list(
-        Pairing.objects.filter(cohort=cohort)
-        .select_related("mentor", "mentee", "approved_by")
-        .prefetch_related("mentor__areas", "mentee__areas")
-        .order_by("-score", "mentee__full_name", "pk")
-    )
-    buckets = {
-        Pairing.Status.PROPOSED: review.proposed,
-        Pairing.Status.APPROVED: review.approved,
-        Pairing.Status.DISSOLVED: review.dissolved,
-    }
-    for pairing in pairings:
-        pairing.cohort = pairing.mentor.cohort = pairing.mentee.cohort = cohort
-        row = PairRow(
-            pairing,
-            _side(pairing.mentee, names),
-            _side(pairing.mentor, names),
-            breakdown_rows(pairing.breakdown or {}),
-        )
-        buckets.get(pairing.status, review.announced).append(row)
-    current = [p for p in pairings if p.status != Pairing.Status.DISSOLVED]
-    paired_again = {p.mentee_id for p in current}
-    for row in review.dissolved:
-        row.rematch = row.pairing.mentee_id not in paired_again
-    _explain_unmatched(review, pool, current, names, weights, exclude_same_employer)
-    return review
-
-
-def _explain_unmatched(review, pool: CohortPool, current, names, weights, exclude_same_employer):
-    paired_mentees = {p.mentee_id for p in current}
-    used = Counter(p.mentor_id for p in current)
-    if not pool.mentees and not pool.mentors:
-        return
-    allowed = allowed_matrix(
-        pool,
-        exclude_same_employer=exclude_same_employer,
-        exclusions=[(e.mentee_id, e.mentor_id) for e in review.exclusions],
-    )
-    for pairing in current:
-        reverse_i = pool.mentee_pos.get(pairing.mentor_id)
-        reverse_j = pool.mentor_pos.get(pairing.mentee_id)
-        if reverse_i is not None and reverse_j is not None:
-            allowed[reverse_i, reverse_j] = False
-    room = pool.capacity - np.array([used[m.pk] for m in pool.mentors], dtype=np.int64)
-    scores = score_matrix(pool, weights) if pool.mentees and pool.mentors else None
-    unpaired_rows = [i for i, m in enumerate(pool.mentees) if m.pk not in paired_mentees]
-    ran = review.latest_run is not None
-    for i in unpaired_rows:
-        mentee = pool.mentees[i]
-        can = allowed[i] if pool.mentors else np.zeros(0, dtype=bool)
-        if not can.any():
-            reason = _(
-                "No allowed mentor: every mentor is this person, a colleague at the same "
-                "employer, or excluded by the committee."
-            )
-            if not pool.mentors:
-                reason = _("No allowed mentor: the cohort has no accepted mentors.")
-        elif not (can & (room > 0)).any():
-            reason = _("Capacity exhausted: every allowed mentor already has all their mentees.")
-        else:
-            open_scores = np.where(can & (room > 0), scores[i], -np.inf)
-            best = int(np.argmax(open_scores))
-            reason = _(
-                "%(lead)s %(mentor)s has room and is allowed (score %(score).1f); "
-                "pair by hand or run matching again."
-            ) % {
-                "lead": _("Not placed yet:") if ran else _("Matching has not run yet:"),
-                "mentor": pool.mentors[best].full_name,
-                "score": float(scores[i, best]),
-            }
-        review.unmatched.append(UnmatchedMentee(_side(mentee, names), reason))
-    for j, mentor in enumerate(pool.mentors):
-        if room[j] <= 0:
-            continue
-        candidates = [i for i in unpaired_rows if allowed[i, j]]
-        if not unpaired_rows:
-            reason = _("Every accepted mentee is already paired.")
-        elif not candidates:
-            reason = _(
-                "None of the unpaired mentees may be paired with them (themselves, a colleague, "
-                "or excluded)."
-            )
-        else:
-            reason = _("%(count)s unpaired mentees could be paired with them.") % {
-                "count": len(candidates)
-            }
-        review.spare.append(
-            SpareMentor(_side(mentor, names), int(used[mentor.pk]), int(pool.capacity[j]), reason)
-        )
 
 
 # --- choosing a mentor: moves, manual pairs and re-matches ----------------------------------

@@ -15,7 +15,10 @@ class MentoringAdminSite(admin.AdminSite):
 
         What each of them sees inside is scoped by ProgramScopedAdminMixin.
         """
-        return permissions.may_use_admin(request.user)
+        # Asked several times a page (the view, the context, the sidebar): once per request.
+        if not hasattr(request, "_may_use_admin"):
+            request._may_use_admin = permissions.may_use_admin(request.user)
+        return request._may_use_admin
 
     def register(self, model_or_iterable, admin_class=None, **options):
         """Every model that belongs to a program is scoped to the person's programs.
@@ -42,4 +45,17 @@ class MentoringAdminSite(admin.AdminSite):
         # none (and the per-model permission checks never see an anonymous user).
         if not self.has_permission(request):
             return []
-        return super().get_app_list(request, app_label)
+        return first_things_first(super().get_app_list(request, app_label))
+
+
+def first_things_first(app_list: list[dict]) -> list[dict]:
+    """The committee's landing page (a model marked ADMIN_INDEX_FIRST: the cohort cockpit)
+    comes first in the index and the sidebar, and so does its app."""
+
+    def first(model_entry: dict) -> bool:
+        return getattr(model_entry.get("model"), "ADMIN_INDEX_FIRST", False)
+
+    for app in app_list:
+        app["models"].sort(key=lambda entry: not first(entry))  # a stable sort
+    app_list.sort(key=lambda app: not any(first(entry) for entry in app["models"]))
+    return app_list

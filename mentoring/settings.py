@@ -218,6 +218,7 @@ NOTIFICATION_PLANNERS = [
     "participants.planners.plan_orientation_reminders",
     "participants.planners.plan_goal_sheet_reminders",
     "assessment.planners.plan_survey_invitations",
+    "participants.health.pulse.plan_pulse_checks",
 ]
 
 # The notification outbox (notifications/delivery.py): how long a worker's claim on a message
@@ -228,4 +229,7 @@ NOTIFICATION_RETRY_BASE_SECONDS = env.float("NOTIFICATION_RETRY_BASE_SECONDS", d
 NOTIFICATION_RETRY_MAX_SECONDS = env.float("NOTIFICATION_RETRY_MAX_SECONDS", default=3600.0)
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=8)
 # Personal links masked wherever the outbox is shown (regex, replacement).
-NOTIFICATION_PRIVATE_LINKS = [(r"/surveys/[A-Za-z0-9_\-]+/", "/surveys/(personal link)/")]
+NOTIFICATION_PRIVATE_LINKS = [
+    (r"/surveys/[A-Za-z0-9_\-]+/", "/surveys/(personal link)/"),
+    (r"/pulse/[A-Za-z0-9_\-]+/", "/pulse/(personal link)/"),
+]

@@ -525,3 +525,7 @@ class CalendarFeedAdmin(admin.ModelAdmin):
             % {"n": count},
             messages.SUCCESS,
         )
+
+
+# The committee cockpit and match health (participants.health) register their admin here.
+from .health import admin as _health_admin  # noqa: E402, F401

@@ -312,3 +312,13 @@ class PairingProgress(Pairing):
         proxy = True
         verbose_name = _("pair progress")
         verbose_name_plural = _("pair progress")
+
+
+# The committee's care for announced pairs (match health): its models live in their own module.
+from .health.models import (  # noqa: E402, F401
+    CohortCockpit,
+    HealthSettings,
+    LiaisonAssignment,
+    PulseCheck,
+    TouchPoint,
+)

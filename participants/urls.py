@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .health import views as health_views
 
 app_name = "participants"
 
@@ -34,6 +35,7 @@ urlpatterns = [
         name="problem_report_create",
     ),
     path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
+    path("pulse/<str:token>/", health_views.pulse, name="pulse"),
     path(
         "programs/<slug:program_slug>/cohorts/<slug:slug>/calendar.ics",
         views.cohort_calendar,

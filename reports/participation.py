@@ -130,9 +130,10 @@ def goal_sheet_section(*, cohort: Cohort, now: dt.datetime) -> tuple[Section, Fi
         )
     )
     section.charts.append(last_contact(cohort=cohort, now=now))
+    started = now.astimezone(tz).date() >= cohort.mentoring_starts
     figure = Figure(
         _("Goal sheets in"),
-        f"{percent(with_goals, pairs):g}%",
+        f"{percent(with_goals, pairs):g}%" if with_goals or started else "–",
         _("%(with)s of %(pairs)s announced pairs") % {"with": with_goals, "pairs": pairs},
     )
     return section, figure

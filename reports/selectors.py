@@ -169,7 +169,14 @@ class CohortYear:
 
     @property
     def completion_rate(self) -> float | None:
+        """None (a dash) until a pair can have completed: before formal mentoring ends."""
+        if not self.completed and not _has_passed(self.cohort.mentoring_ends, self.cohort):
+            return None
         return percent(self.completed, self.announced)
+
+
+def _has_passed(day, cohort: Cohort) -> bool:
+    return timezone.now().astimezone(cohort.tz).date() > day
 
 
 @dataclass
@@ -241,6 +248,8 @@ def _add_goal_sheets_and_surveys(program: Program, years: dict[int, CohortYear])
     survey_figures = surveys.program_survey_figures(program=program)
     for pk, year in years.items():
         goal_rate = goal_sheets.get(pk)
+        if not goal_rate and not _has_passed(year.cohort.mentoring_starts, year.cohort):
+            goal_rate = None  # a dash, not 0%, before the cohort has started
         response_rate, satisfaction = survey_figures.get(pk, (None, None))
         year.goal_sheet_rate, year.response_rate = goal_rate, response_rate
         year.satisfaction = satisfaction

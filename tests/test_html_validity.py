@@ -13,6 +13,7 @@ from assessment.models import Invitation
 from cohorts.demo import DEMO_NOTE, DEMO_PASSWORD
 from cohorts.models import Cohort
 from matching.models import Pairing
+from participants.health.models import PulseCheck
 
 pytestmark = pytest.mark.django_db
 
@@ -61,10 +62,21 @@ def test_the_pages_people_use_are_valid_html(assert_valid_html):
             "/reports/",
             "/reports/programs/alsc/",
             f"/reports/programs/alsc/cohorts/{alsc.slug}/",
+            "/admin/participants/cohortcockpit/",
+            f"/admin/participants/cohortcockpit/health/{alsc.pk}/?show=all",
+            f"/admin/participants/cohortcockpit/health/{alsc.pk}/settings/",
+            f"/admin/participants/cohortcockpit/health/{alsc.pk}/pair/{pairing.pk}/nudge/",
+            f"/admin/participants/cohortcockpit/health/{alsc.pk}/pair/{pairing.pk}/touch-point/",
+            f"/admin/matching/pairing/cohort/{alsc.pk}/review/",
+            f"/admin/matching/pairing/cohort/{alsc.pk}/review/?show=mentors",
+            f"/admin/matching/pairing/cohort/{alsc.pk}/review/?show=unmatched",
+            f"/admin/applications/application/{application.pk}/change/",
         ],
     )
     invitation = Invitation.objects.first()
     anonymous = Client().get(f"/surveys/{invitation.token}/")
     assert anonymous.status_code == 200
     pages["/surveys/<token>/"] = anonymous.content
+    pulse = PulseCheck.objects.create(pairing=pairing, application=pairing.mentee, offset_days=30)
+    pages["/pulse/<token>/"] = Client().get(pulse.get_absolute_url()).content
     assert_valid_html(pages)

@@ -4,17 +4,19 @@ Every view is wrapped by the admin site (login and committee membership), finds 
 through scope_queryset (another program's cohort answers 404, like a missing one), and calls
 the services, which check member-versus-chair rights again.
 
-The views are split by step (runs.py, review.py, announce.py, with the shared helpers in
-base.py) and put back together here as the one CommitteeViews the PairingAdmin binds.
+The views are split by step (runs.py, table.py for the review table, review.py for acting on
+pairs, announce.py, with the shared helpers in base.py) and put back together here as the one
+CommitteeViews the PairingAdmin binds.
 """
 
 from .announce import AnnounceViews
 from .base import CommitteeViewsBase
 from .review import ReviewViews
 from .runs import RunViews
+from .table import ReviewTableViews
 
 __all__ = ["CommitteeViews"]
 
 
-class CommitteeViews(RunViews, ReviewViews, AnnounceViews, CommitteeViewsBase):
+class CommitteeViews(RunViews, ReviewTableViews, ReviewViews, AnnounceViews, CommitteeViewsBase):
     """Bound to the PairingAdmin, which supplies the admin site's context and URLs."""

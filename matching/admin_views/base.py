@@ -50,13 +50,21 @@ class CommitteeViewsBase:
             **self.site.each_context(request),
             "opts": Pairing._meta,
             "cohort": cohort,
-            "is_chair": cohort is not None and is_chair(request.user, cohort.program),
             **context,
+            "is_chair": context["is_chair"]
+            if "is_chair" in context
+            else cohort is not None and is_chair(request.user, cohort.program),
         }
         return TemplateResponse(request, template, context)
 
     def review_url(self, cohort) -> str:
         return reverse("admin:matching_review", args=[cohort.pk])
+
+    def back_to_review(self, request, cohort) -> str:
+        """The review page the form was posted from (its filter, sort and page), else the
+        review's first page. Only the review's own address is followed."""
+        back = request.POST.get("next", "")
+        return back if back.startswith(self.review_url(cohort) + "?") else self.review_url(cohort)
 
     def refuse(self, request, error) -> None:
         text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)

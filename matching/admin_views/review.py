@@ -13,38 +13,12 @@ from cohorts.permissions import is_chair
 
 from .. import selectors, services
 from ..forms import ConfirmForm, ManualPairForm, ReasonForm
-from ..models import AuditEntry, Pairing
+from ..models import Pairing
 from .base import CommitteeViewsBase
 
 
 class ReviewViews(CommitteeViewsBase):
-    # --- review -------------------------------------------------------------------------------
-
-    def review(self, request, cohort_id):
-        cohort = self.cohort(request, cohort_id)
-        if request.method == "POST":
-            return self.review_action(request, cohort)
-        review = selectors.cohort_review(cohort=cohort)
-        manual_form = ManualPairForm(
-            mentees=Application.objects.filter(
-                pk__in=[u.side.application.pk for u in review.unmatched]
-            ).order_by("full_name"),
-            mentors=Application.objects.filter(pk__in=[m.pk for m in review.mentors]).order_by(
-                "full_name"
-            ),
-            auto_id="manual_%s",
-        )
-        return self.render(
-            request,
-            "admin/matching/review.html",
-            {
-                "title": _("Review pairings: %(cohort)s") % {"cohort": cohort},
-                "review": review,
-                "manual_form": manual_form,
-                "audit": AuditEntry.objects.filter(cohort=cohort).select_related("actor")[:10],
-            },
-            review.cohort,
-        )
+    # --- acting on the selected pairs of the review ------------------------------------------
 
     def _selected(self, request, cohort) -> list[Pairing]:
         raw = request.POST.getlist("pairing")
@@ -73,10 +47,10 @@ class ReviewViews(CommitteeViewsBase):
             pairings = self._selected(request, cohort)
         if action not in ("approve", "approve_all", "lock", "unlock"):
             messages.error(request, _("Choose an action."))
-            return redirect(self.review_url(cohort))
+            return redirect(self.back_to_review(request, cohort))
         if not pairings:
             messages.warning(request, _("Select at least one pairing first."))
-            return redirect(self.review_url(cohort))
+            return redirect(self.back_to_review(request, cohort))
         if action in ("approve", "approve_all"):
             if not is_chair(request.user, cohort.program):
                 raise PermissionDenied(_("Only the committee chair may approve pairings."))
@@ -107,16 +81,12 @@ class ReviewViews(CommitteeViewsBase):
                 except ValidationError as error:
                     self.refuse(request, error)
             if changed:
-                messages.success(
-                    request,
-                    (
-                        _("Locked %(n)s pairings.")
-                        if action == "lock"
-                        else _("Unlocked %(n)s pairings.")
-                    )
-                    % {"n": changed},
-                )
-        return redirect(self.review_url(cohort))
+                if action == "lock":
+                    text = ngettext("Locked %(n)s pairing.", "Locked %(n)s pairings.", changed)
+                else:
+                    text = ngettext("Unlocked %(n)s pairing.", "Unlocked %(n)s pairings.", changed)
+                messages.success(request, text % {"n": changed})
+        return redirect(self.back_to_review(request, cohort))
 
     # --- one pairing: move, exclude, dissolve, re-match ------------------------------------
 

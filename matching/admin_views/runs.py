@@ -5,6 +5,7 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cohorts.admin_scoping import scope_queryset
 from cohorts.models import Cohort
@@ -12,6 +13,7 @@ from cohorts.models import Cohort
 from .. import selectors, services
 from ..forms import RunForm
 from ..models import MatchRun, Pairing
+from ..progress import run_progress
 from .base import CommitteeViewsBase
 
 
@@ -59,11 +61,13 @@ class RunViews(CommitteeViewsBase):
             {
                 "title": _("Run matching: %(cohort)s") % {"cohort": cohort},
                 "form": form,
-                "mentee_count": len(pool.mentees),
-                "mentor_count": len(pool.mentors),
-                "places": int(pool.capacity.sum()),
-                "locked_count": counts.filter(locked=True).count(),
-                "approved_count": counts.filter(status=Pairing.Status.APPROVED).count(),
+                "pool_text": _pool_text(
+                    mentees=len(pool.mentees),
+                    mentors=len(pool.mentors),
+                    places=int(pool.capacity.sum()),
+                    locked=counts.filter(locked=True).count(),
+                    approved=counts.filter(status=Pairing.Status.APPROVED).count(),
+                ),
                 "runs": MatchRun.objects.filter(cohort=cohort).select_related("started_by")[:5],
             },
             cohort,
@@ -76,15 +80,19 @@ class RunViews(CommitteeViewsBase):
         return get_object_or_404(queryset, pk=run_id)
 
     def run_status(self, request, run_id):
+        """The run's progress (step, bar, time left) while it runs; its result once it has
+        finished, with no bar: on the embedded default the run finishes inside the request
+        that starts it, and this page shows the result at once."""
         run = self._run(request, run_id)
-        finished = run.status in (MatchRun.Status.DONE, MatchRun.Status.FAILED)
+        progress = run_progress(run)
         return self.render(
             request,
             "admin/matching/run_status.html",
             {
                 "title": _("Match run %(pk)s: %(cohort)s") % {"pk": run.pk, "cohort": run.cohort},
                 "run": run,
-                "finished": finished,
+                "progress": progress,
+                "finished": progress.finished,
                 "status_url": reverse("admin:matching_run_status_json", args=[run.pk]),
             },
             run.cohort,
@@ -92,15 +100,37 @@ class RunViews(CommitteeViewsBase):
 
     def run_status_json(self, request, run_id):
         run = self._run(request, run_id)
+        progress = run_progress(run)
         return JsonResponse(
             {
                 "status": run.status,
                 "status_display": run.get_status_display(),
                 "progress": run.progress,
+                "step": progress.step_text,
+                "remaining": progress.remaining_text,
                 "message": run.progress_message,
-                "finished": run.status in (MatchRun.Status.DONE, MatchRun.Status.FAILED),
+                "finished": progress.finished,
                 "matched": run.matched_count,
                 "unmatched": run.unmatched_count,
                 "error": run.error,
             }
         )
+
+
+def _pool_text(*, mentees: int, mentors: int, places: int, locked: int, approved: int) -> str:
+    """What the run will work with, each count in words that agree with it."""
+    text = _("%(mentees)s and %(mentors)s with %(places)s.") % {
+        "mentees": ngettext("%(n)d accepted mentee", "%(n)d accepted mentees", mentees)
+        % {"n": mentees},
+        "mentors": ngettext("%(n)d accepted mentor", "%(n)d accepted mentors", mentors)
+        % {"n": mentors},
+        "places": ngettext("%(n)d place", "%(n)d places", places) % {"n": places},
+    }
+    if locked or approved:
+        text += " " + _("Kept unless you say otherwise: %(locked)s and %(approved)s.") % {
+            "locked": ngettext("%(n)d locked pairing", "%(n)d locked pairings", locked)
+            % {"n": locked},
+            "approved": ngettext("%(n)d approved pairing", "%(n)d approved pairings", approved)
+            % {"n": approved},
+        }
+    return text

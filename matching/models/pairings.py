@@ -45,6 +45,12 @@ class MatchRun(models.Model):
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     duration_seconds = models.FloatField(_("duration (s)"), null=True, blank=True)
+    estimated_seconds = models.FloatField(
+        _("expected duration (s)"),
+        null=True,
+        blank=True,
+        help_text=_("Estimated when the run starts, from earlier runs of a similar size."),
+    )
     matched_count = models.PositiveIntegerField(_("mentees matched"), null=True, blank=True)
     unmatched_count = models.PositiveIntegerField(_("mentees unmatched"), null=True, blank=True)
     total_score = models.FloatField(_("total score"), null=True, blank=True)
@@ -304,6 +310,9 @@ class AuditEntry(models.Model):
         MANUAL = "manual", _("Paired by hand")
         DISSOLVE = "dissolve", _("Dissolved")
         ANNOUNCE = "announce", _("Announced")
+        CAPACITY = "capacity", _("Changed a mentor's capacity")
+        LIAISON = "liaison", _("Assigned a liaison")
+        NUDGE = "nudge", _("Nudged a pair")
 
     cohort = models.ForeignKey(
         Cohort, on_delete=models.CASCADE, related_name="audit_entries", verbose_name=_("cohort")

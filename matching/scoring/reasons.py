@@ -50,26 +50,35 @@ def explain(
 ) -> Explanation:
     """Per-criterion points for one pair and the reasons a committee chair reads.
 
+    A criterion gives reasons only when it scored (points other than zero): "same time zone"
+    under a proximity criterion worth nothing for this pair would read as a reason it is not.
     Demographic reasons never name the partner's answers; they only say that a preference
     one of the applicants asked for is met.
     """
     points = _points(mentee, mentor, weights)
+    because = {
+        "areas": lambda: _area_reasons(mentee, mentor, area_names),
+        "library_type": lambda: _library_reasons(mentee, mentor),
+        "experience": lambda: _experience_reasons(mentee, mentor, weights),
+        "proximity": lambda: _place_reasons(mentee, mentor),
+        "meeting_modes": lambda: [_meeting_reason(mentee, mentor)],
+        "demographics": lambda: [_demographic_reason(mentee, mentor)],
+        "priority": lambda: ["mentee has priority from last cycle's waitlist"],
+    }
     reasons = [
-        *_area_reasons(mentee, mentor, area_names),
-        *_library_reasons(mentee, mentor),
-        *_experience_reasons(mentee, mentor, weights),
-        *_place_reasons(mentee, mentor, earned=bool(points["proximity"])),
-        _meeting_reason(mentee, mentor),
+        reason
+        for name, reasons_of in because.items()
+        if points.get(name)
+        for reason in reasons_of()
     ]
-    if points["demographics"]:
-        count = _demographic_matches(mentee, mentor)
-        if count == 1:
-            reasons.append("matches a preference the applicant asked for")
-        else:
-            reasons.append(f"matches {count} preferences the applicants asked for")
-    if mentee.priority:
-        reasons.append("mentee has priority from last cycle's waitlist")
     return Explanation(points=points, reasons=reasons)
+
+
+def _demographic_reason(mentee: Person, mentor: Person) -> str:
+    count = _demographic_matches(mentee, mentor)
+    if count == 1:
+        return "matches a preference the applicant asked for"
+    return f"matches {count} preferences the applicants asked for"
 
 
 def _area_reasons(
@@ -82,46 +91,33 @@ def _area_reasons(
 
 
 def _library_reasons(mentee: Person, mentor: Person) -> list[str]:
-    pref = mentee.library_type_preference
+    """Called only when the criterion scored: the mentee's preference is met."""
     mentee_type = _library_label(mentee.library_type)
-    mentor_type = _library_label(mentor.library_type)
     if mentee.library_type == mentor.library_type:
-        reasons = [f"both {mentee_type} libraries"]
-        if pref == "different":
-            reasons.append("mentee asked for a different library type")
-        return reasons
-    if pref == "different":
-        return [f"mentee asked for a different library type: {mentee_type} vs {mentor_type}"]
-    if pref == "same":
-        return [f"mentee asked for the same library type: {mentee_type} vs {mentor_type}"]
-    return [f"library types: {mentee_type} (mentee), {mentor_type} (mentor)"]
+        return [f"both {mentee_type} libraries, as the mentee asked"]
+    mentor_type = _library_label(mentor.library_type)
+    return [f"mentee asked for a different library type: {mentee_type} vs {mentor_type}"]
 
 
 def _experience_reasons(mentee: Person, mentor: Person, weights: Weights) -> list[str]:
+    """Called only when the criterion scored: a gap large enough to earn points, or none."""
     gap = mentor.years_experience - mentee.years_experience
     if gap == 0:
         return ["same years of experience"]
     if gap < 0:
         return [f"mentor has {_plural(-gap, 'year')} less experience than the mentee"]
-    reasons = [f"{_plural(gap, 'year')} more experience"]
-    if gap < weights.min_experience_gap:
-        reasons.append(f"less than the {weights.min_experience_gap}-year gap the cohort asks for")
-    return reasons
+    return [f"{_plural(gap, 'year')} more experience"]
 
 
-def _place_reasons(mentee: Person, mentor: Person, *, earned: bool) -> list[str]:
+def _place_reasons(mentee: Person, mentor: Person) -> list[str]:
     hours = abs(mentee.utc_offset_hours - mentor.utc_offset_hours)
     if mentee.region == mentor.region:
         where = mentee.region.removeprefix("INTL:")
         kind = "country" if mentee.region.startswith("INTL:") else "state"
-        reasons = [f"same {kind} ({where})"]
-    elif hours == 0:
-        reasons = ["same time zone"]
-    else:
-        reasons = [f"{_plural(hours, 'hour')} apart"]
-    if mentee.prefers_near and not earned:
-        reasons.append("mentee asked for someone nearby")
-    return reasons
+        return [f"same {kind} ({where})"]
+    if hours == 0:
+        return ["same time zone"]
+    return [f"{_plural(hours, 'hour')} apart"]
 
 
 def _meeting_reason(mentee: Person, mentor: Person) -> str:

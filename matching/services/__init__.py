@@ -2,6 +2,7 @@
 
 from .announce import announcement_preview, pairings_announce
 from .audit import audit_record
+from .capacity import mentor_capacity_set
 from .pairings import (
     exclusion_create,
     exclusion_lift,
@@ -23,6 +24,7 @@ __all__ = [
     "exclusion_lift",
     "match_run_execute",
     "match_run_start",
+    "mentor_capacity_set",
     "pairing_approve",
     "pairing_create_manual",
     "pairing_dissolve",

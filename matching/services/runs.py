@@ -22,6 +22,7 @@ from ..loading import (
     score_matrix,
 )
 from ..models import AuditEntry, Exclusion, MatchingSettings, MatchRun, Pairing, Proposal
+from ..progress import estimate_seconds
 from ..scoring import Weights, explain
 from ..selectors import carried_priority_applicant_ids
 from .audit import audit_record
@@ -49,6 +50,10 @@ def match_run_start(
     """
     require_member(started_by, cohort.program)
     weights = Weights.from_dict(weights).as_dict()
+    mentees = Application.objects.filter(
+        cohort=cohort, status=Application.Status.ACCEPTED
+    ).as_mentee()
+    estimate = estimate_seconds(program_id=cohort.program_id, mentees=mentees.count())
     with transaction.atomic():
         MatchingSettings.objects.update_or_create(
             cohort=cohort,
@@ -64,6 +69,7 @@ def match_run_start(
                 "exclude_same_employer": exclude_same_employer,
             },
             progress_message=_("Waiting for a worker to start."),
+            estimated_seconds=estimate,
         )
         transaction.on_commit(lambda: _enqueue(run.pk))
     return run

@@ -45,6 +45,7 @@ def test_chair_runs_matching_approves_all_and_announces(
     assert_accessible(page)
     page.get_by_role("link", name="Review the proposed pairs").click()
 
+    page.locator("details summary").first.click()  # the reasons, on demand
     assert page.get_by_text("shared areas:").first.is_visible()
     assert_accessible(page)
     page.get_by_role("button", name=f"Approve all proposed ({matched})").click()

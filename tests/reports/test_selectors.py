@@ -148,5 +148,5 @@ def test_program_report_compares_cohorts_year_over_year(program, seeded):
     assert (second.applications, second.mentors, second.mentees) == (11, 3, 7)
     # Pairs: approved or beyond (E1, E2); announced includes the later-dissolved E8 pair.
     assert (second.pairs, second.matched, second.announced, second.completed) == (2, 2, 3, 0)
-    assert second.completion_rate == 0.0
+    assert second.completion_rate is None  # mentoring has not ended: a dash, not 0%
     assert report.charts[0].series[0].values == [2, 11]

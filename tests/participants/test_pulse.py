@@ -1,0 +1,127 @@
+"""The mid-program pulse check: sent once per offset, answered once by a token link, feeding
+match health; a 1 or a 2 alerts the pair's liaison, or the chairs."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from notifications.models import Notification
+from participants.health.models import HealthSettings, LiaisonAssignment, PulseCheck
+from participants.health.pulse import plan_pulse_checks
+from participants.health.selectors import cohort_health
+from tests.accounts.factories import UserFactory
+from tests.cohorts.factories import CohortFactory, CommitteeMembershipFactory
+from tests.participants.health_helpers import introduced_pair
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cohort(program):
+    return CohortFactory(program=program, phase="in_progress")
+
+
+def pulses_of(pair) -> list[tuple[int, int]]:
+    return sorted(PulseCheck.objects.filter(pairing=pair).values_list("application", "offset_days"))
+
+
+def test_no_pulse_before_30_days_then_one_per_partner_once_per_offset(cohort):
+    pair = introduced_pair(cohort=cohort, days_ago=29)
+    now = timezone.now()
+    assert plan_pulse_checks(now=now) == 0
+    assert plan_pulse_checks(now=now + dt.timedelta(days=1)) == 2
+    assert pulses_of(pair) == sorted([(pair.mentor_id, 30), (pair.mentee_id, 30)])
+    assert plan_pulse_checks(now=now + dt.timedelta(days=2)) == 0  # the same offset: nothing
+    assert plan_pulse_checks(now=now + dt.timedelta(days=60)) == 0  # day 89: not yet 90
+    assert plan_pulse_checks(now=now + dt.timedelta(days=61)) == 2  # day 90
+    assert {offset for _a, offset in pulses_of(pair)} == {30, 90}
+    emails = Notification.objects.filter(kind="pulse_check")
+    assert emails.count() == 4
+    assert "/pulse/" in emails.first().body_text
+
+
+def test_a_beat_that_was_down_sends_only_the_offset_now_due(cohort):
+    pair = introduced_pair(cohort=cohort, days_ago=100)
+    assert plan_pulse_checks(now=timezone.now()) == 2
+    assert {offset for _a, offset in pulses_of(pair)} == {90}
+
+
+def test_the_cohort_settings_move_or_stop_the_pulse(cohort, chair):
+    pair = introduced_pair(cohort=cohort, days_ago=20)
+    HealthSettings.objects.create(cohort=cohort, pulse_first_days=14, pulse_every_days=30)
+    assert plan_pulse_checks(now=timezone.now()) == 2
+    assert {offset for _a, offset in pulses_of(pair)} == {14}
+    HealthSettings.objects.filter(cohort=cohort).update(pulse_enabled=False)
+    assert plan_pulse_checks(now=timezone.now() + dt.timedelta(days=30)) == 0
+
+
+def test_no_pulse_after_mentoring_ends(program):
+    cohort = CohortFactory(program=program, phase="assessment")
+    introduced_pair(cohort=cohort, days_ago=100)
+    assert plan_pulse_checks(now=timezone.now()) == 0
+
+
+def test_the_pulse_page_says_who_reads_the_answer_and_takes_it_once(client, cohort):
+    pair = introduced_pair(cohort=cohort, days_ago=31)
+    plan_pulse_checks(now=timezone.now())
+    pulse = PulseCheck.objects.get(application=pair.mentee)
+    url = f"/pulse/{pulse.token}/"
+    page = client.get(url).content.decode()
+    assert f"{pair.mentor.full_name} never sees it." in page
+    assert "Only the committee chairs and the committee member who looks after your pair" in page
+
+    refused = client.post(url, {"comment": "Typed before choosing"})
+    assert "Choose a number from 1 to 5." in refused.content.decode()
+    assert "Typed before choosing" in refused.content.decode()
+    client.post(url, {"score": "4", "comment": "Going well"})
+    pulse.refresh_from_db()
+    assert (pulse.score, pulse.comment) == (4, "Going well") and pulse.answered_at
+    client.post(url, {"score": "1", "comment": "Changed my mind"})
+    pulse.refresh_from_db()
+    assert pulse.score == 4
+    assert "Thank you" in client.get(url).content.decode()
+    assert client.get("/pulse/not-a-real-token/").status_code == 404
+
+
+def test_a_low_score_feeds_health_and_alerts_the_liaison_without_the_comment(
+    client, cohort, program, chair
+):
+    pair = introduced_pair(cohort=cohort, days_ago=31)
+    liaison = UserFactory(email="liaison@example.org")
+    CommitteeMembershipFactory(user=liaison, program=program)
+    LiaisonAssignment.objects.create(pairing=pair, liaison=liaison, assigned_at=timezone.now())
+    plan_pulse_checks(now=timezone.now())
+    pulse = PulseCheck.objects.get(application=pair.mentor)
+    assert not cohort_health(cohort=cohort)[0].health.has("low_pulse")
+    client.post(f"/pulse/{pulse.token}/", {"score": "2", "comment": "We have not met at all"})
+    alert = Notification.objects.get(kind="pulse_alert")
+    assert alert.recipient == "liaison@example.org"
+    assert "answered 2 of 5" in alert.body_text
+    assert "We have not met" not in alert.body_text + alert.body_html
+    health = cohort_health(cohort=cohort)[0].health
+    assert health.has("low_pulse") and health.at_risk
+
+
+def test_a_low_score_without_a_liaison_alerts_the_chairs_and_a_3_alerts_nobody(
+    client, cohort, chair
+):
+    pair = introduced_pair(cohort=cohort, days_ago=31)
+    plan_pulse_checks(now=timezone.now())
+    mentor, mentee = (PulseCheck.objects.get(application=a) for a in (pair.mentor, pair.mentee))
+    client.post(f"/pulse/{mentor.token}/", {"score": "3"})
+    assert not Notification.objects.filter(kind="pulse_alert").exists()
+    client.post(f"/pulse/{mentee.token}/", {"score": "1"})
+    assert list(
+        Notification.objects.filter(kind="pulse_alert").values_list("recipient", flat=True)
+    ) == [chair.email]
+
+
+def test_pulse_links_are_masked_in_the_outbox_for_the_committee(client, cohort, chair):
+    introduced_pair(cohort=cohort, days_ago=31)
+    plan_pulse_checks(now=timezone.now())
+    message = Notification.objects.filter(kind="pulse_check").first()
+    client.force_login(chair)
+    page = client.get(f"/admin/notifications/notification/{message.pk}/change/").content.decode()
+    token = PulseCheck.objects.get(application__email=message.recipient).token
+    assert token not in page and "/pulse/(personal link)/" in page
