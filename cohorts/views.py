@@ -75,7 +75,7 @@ def _over_limit(request) -> bool:
 def subscribe(request, slug):
     """Tell me when applications open: an email address, confirmed by a link (double opt-in)."""
     program = get_object_or_404(Program, slug=slug)
-    form = CallSubscriptionForm(request.POST or None)
+    form = CallSubscriptionForm(request.POST if request.method == "POST" else None)
     limited = False
     if request.method == "POST" and form.is_valid():
         if _over_limit(request):

@@ -116,6 +116,11 @@ class PairingView:
     today: dt.date
 
     @property
+    def partner_left(self) -> bool:
+        """The partner deleted their account: their name and contact details are gone."""
+        return not self.partner.applicant.is_active and not self.partner.full_name
+
+    @property
     def partner_role(self) -> str:
         return "mentee" if self.my_role == "mentor" else "mentor"
 
