@@ -236,6 +236,10 @@ ACCOUNT_ERASERS = [
     "notifications.personal_data.erase",
 ]
 
+# My mentoring's "What's next" (participants.todo): apps add their own items by naming a
+# function `provider(*, user, participations, now) -> list[TodoItem]` (e.g. a pulse check).
+PARTICIPANT_TODO_PROVIDERS: list[str] = []
+
 # Planners that create due notifications (each `planner(*, now) -> int`, idempotent by key);
 # run by the beat's plan task and by `manage.py tick`.
 NOTIFICATION_PLANNERS = [
