@@ -139,6 +139,19 @@ def when(
     )
 
 
+@functools.cache
+def _zone_labels() -> dict[str, str]:
+    from .models import time_zone_choices
+
+    return {zone: str(label) for zone, label in time_zone_choices()}
+
+
+def zone_label(name: str) -> str:
+    """The zone as the time-zone menus name it: "Chamorro (Guam, Northern Mariana Islands)" for
+    Pacific/Guam, "Europe/London" as "Europe/London" with spaces for underscores."""
+    return _zone_labels().get(name, name.replace("_", " "))
+
+
 def person_zone(*names: str | None) -> zoneinfo.ZoneInfo | None:
     """The first valid zone among `names` (an application's, then the profile's), else None."""
     for name in names:

@@ -2,14 +2,13 @@
 so another pair's id answers 404 whoever asks (committee members included)."""
 
 import datetime as dt
-import functools
 import zoneinfo
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from accounts.models import time_zone_choices
+from accounts import timezones
 from applications.choices import OUTSIDE_US
 from applications.models import Application
 from assessment.models import Invitation
@@ -85,14 +84,7 @@ def person_time_zone(*, user, application: Application | None, program: Program)
     return program.tz
 
 
-@functools.cache
-def _zone_labels() -> dict[str, str]:
-    return {zone: str(label) for zone, label in time_zone_choices()}
-
-
-def zone_label(name: str) -> str:
-    """ "Eastern (New York)" for America/New_York; the name itself for an unknown zone."""
-    return _zone_labels().get(name, name.replace("_", " "))
+zone_label = timezones.zone_label
 
 
 def milestone_concerns(milestone: Milestone, *, is_mentor: bool, is_mentee: bool) -> bool:
