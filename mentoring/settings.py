@@ -143,6 +143,8 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
 
 LANGUAGE_CODE = "en-us"
 LANGUAGES = [("en-us", _("English"))]
+# The project's own wording of third-party pages (allauth's "Sign In" is our "Log in").
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.str("TIME_ZONE", default="America/Chicago")
 USE_I18N = True
 USE_TZ = True

@@ -38,3 +38,19 @@ def test_my_applications_uses_the_phrase_not_the_zone_name(client, cohort, appli
 def test_the_role_in_words():
     assert ApplicationFactory.build(role="mentor").role_phrase == "a mentor"
     assert ApplicationFactory.build(role="both").role_phrase == "a mentor and a mentee"
+
+
+def test_join_or_renew_links_to_the_programs_membership_page(client, cohort, applicant):
+    cohort.program.membership_url = "https://www.example.org/join?a=1&b=2"
+    cohort.program.save()
+    client.force_login(applicant)
+    data = complete_answers(cohort, membership_status="not_member", membership_number="")
+    page = client.post(apply_url(cohort), {**data, "action": "submit"}).content.decode()
+    assert '<a href="https://www.example.org/join?a=1&amp;b=2">join or renew</a>' in page
+
+
+def test_join_or_renew_stays_plain_text_without_a_membership_page(client, cohort, applicant):
+    client.force_login(applicant)
+    data = complete_answers(cohort, membership_status="not_member", membership_number="")
+    page = client.post(apply_url(cohort), {**data, "action": "submit"}).content.decode()
+    assert "kept as a draft: join or renew, then submit." in page
