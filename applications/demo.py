@@ -146,6 +146,14 @@ def _people(prefix: str, count: int, rng: random.Random) -> list[tuple[str, str]
     return names
 
 
+def _fitting(texts: list[str], program) -> list[str]:
+    """Children's services for ALSC, technical services and leadership for the others."""
+    children = [t for t in texts if "children" in t.lower() or "youth" in t.lower()]
+    if program.slug == "alsc":
+        return children + [t for t in texts if "Branch" in t or "Library Associate" in t]
+    return [t for t in texts if t not in children] or texts
+
+
 def _answers(rng: random.Random, role: str, name: str, email: str, program) -> dict:
     library_type = rng.choice(list(EMPLOYERS))
     state = rng.choice(STATES)
@@ -156,7 +164,9 @@ def _answers(rng: random.Random, role: str, name: str, email: str, program) -> d
         "full_name": name,
         "email": email,
         "pronouns": rng.choice(["", "", "she/her", "he/him", "they/them"]),
-        "job_title": rng.choice(JOBS[Role.MENTOR if role == Role.MENTOR else Role.MENTEE]),
+        "job_title": rng.choice(
+            _fitting(JOBS[Role.MENTOR if role == Role.MENTOR else Role.MENTEE], program)
+        ),
         "employer": rng.choice(EMPLOYERS[library_type]),
         "library_type": library_type,
         "state": state,
@@ -166,7 +176,7 @@ def _answers(rng: random.Random, role: str, name: str, email: str, program) -> d
         "membership_number": str(rng.randint(1_000_000, 99_999_999)),
         "membership_attested": True,
         "mentee_goals": rng.choice(MENTEE_GOALS) if mentee else "",
-        "mentor_offer": rng.choice(MENTOR_OFFERS) if mentor else "",
+        "mentor_offer": rng.choice(_fitting(MENTOR_OFFERS, program)) if mentor else "",
         "is_adult": mentee and program.mentees_confirm_children_service,
         "children_service_connection": (
             "I run storytimes and a summer reading program at my branch."
