@@ -76,7 +76,7 @@ def _surveys(p: Participation) -> list[TodoItem]:
             zone=p.cohort.tz,
             reader_zone=p.tz,
             url=invitation.get_absolute_url(),
-            link_text=_("Answer the survey"),
+            link_text=_("Open the survey"),
         )
         for invitation in p.surveys
         if not invitation.completed_at
@@ -94,7 +94,7 @@ def _goal_sheet(p: Participation, pv: PairingView, today: dt.date) -> TodoItem |
         zone=p.cohort.tz,
         reader_zone=p.tz,
         url=reverse("participants:goal_create", args=[pv.pairing.pk]),
-        link_text=_("Add a goal"),
+        link_text=_("Start the goal sheet"),
         overdue=pv.goal_sheet_due < today,
     )
 
@@ -118,7 +118,7 @@ def _orientation(p: Participation, today: dt.date) -> TodoItem | None:
         zone=cohort.tz,
         reader_zone=p.tz,
         url=cohort.orientation_link,
-        link_text=_("Join the orientation") if cohort.orientation_link else "",
+        link_text=_("Orientation link") if cohort.orientation_link else "",
         status=_attendance_text(p.orientation_attendance),
     )
 
@@ -144,7 +144,7 @@ def _events(p: Participation, today: dt.date) -> list[TodoItem]:
                 zone=p.cohort.tz,
                 reader_zone=p.tz,
                 url=milestone.link,
-                link_text=_("Join") if milestone.link else "",
+                link_text=_("Event link") if milestone.link else "",
                 status=_attendance_text(view.attendance),
             )
         )
@@ -176,7 +176,7 @@ def _check_in(p: Participation, pv: PairingView, today: dt.date) -> TodoItem | N
         zone=p.cohort.tz,
         reader_zone=p.tz,
         url=reverse("participants:check_in_create", args=[pv.pairing.pk]),
-        link_text=_("Log a check-in"),
+        link_text=_("Record a meeting"),
     )
 
 
