@@ -197,12 +197,15 @@ def _apply(accounts, cohort, email, name, answers, status, areas, rng) -> bool:
     user = accounts.get(email, name)
     if Application.objects.filter(cohort=cohort, applicant=user).exists():
         return False
-    now = timezone.now()
+    # Submitted some day of the call, before today (the call may be long closed).
+    opened, deadline = cohort.applications_open_at, cohort.application_deadline
+    latest = min(timezone.now(), deadline)
+    submitted = opened + (latest - opened) * rng.uniform(0.3, 0.95)
     application = Application.objects.create(
         cohort=cohort,
         applicant=user,
         status=status,
-        submitted_at=None if status == Application.Status.DRAFT else now,
+        submitted_at=None if status == Application.Status.DRAFT else submitted,
         **answers,
     )
     application.areas.set(rng.sample(areas, k=min(len(areas), rng.randint(1, 3))))
