@@ -356,6 +356,13 @@ def live_cohort(slug: str, call_month: dt.date) -> dict:
         field: month_day(call_month, months, day)
         for field, (months, day) in CALENDARS[slug].items()
     }
+    # A deadline or a notification that falls on a weekend moves to the Friday before (not
+    # ALSC's call, which runs to the month's end so that it is open on any day of this month).
+    for field in (
+        ("pairings_notified",) if slug == "alsc" else ("applications_close", "pairings_notified")
+    ):
+        day = data[field]
+        data[field] = day - dt.timedelta(days=max(0, day.weekday() - calendar.FRIDAY))
     data.update(ORIENTATIONS[slug])
     if slug == "alcts":
         data["orientation_end_date"] = data["orientation_date"] + dt.timedelta(days=4)
