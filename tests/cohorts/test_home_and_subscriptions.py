@@ -3,9 +3,11 @@ one email per call, one-click unsubscribe)."""
 
 import datetime as dt
 import re
+import threading
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.utils import timezone
 
 from cohorts.models import CallSubscription
@@ -180,3 +182,31 @@ def test_staff_see_how_many_wait_and_committees_see_no_addresses(admin_client):
         CallSubscription.objects.create(program=program, email=f"w{n}@example.org", status=status)
     page = admin_client.get("/admin/cohorts/program/").content.decode()
     assert '<td class="field-waiting_for_call">2</td>' in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_beats_planning_at_once_send_each_subscriber_one_notice(postgres):
+    program = ProgramFactory()
+    for n in range(5):
+        CallSubscription.objects.create(
+            program=program, email=f"race{n}@example.org", status="confirmed"
+        )
+    CohortFactory(program=program, phase="accepting")
+    barrier = threading.Barrier(2)
+    created = []
+
+    def plan():
+        try:
+            barrier.wait()
+            created.append(plan_call_open_notices(now=timezone.now()))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=plan) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sum(created) == 5
+    assert Notification.objects.filter(kind="call_open").count() == 5
+    assert plan_call_open_notices(now=timezone.now()) == 0
