@@ -27,10 +27,13 @@ node_modules/axe-core/axe.min.js: package.json
 	@if command -v npm >/dev/null; then npm install --no-audit --no-fund --silent; \
 	else echo "npm not found: browser accessibility tests will be skipped." >&2; fi
 
+# `make run PORT=8001` serves elsewhere; links in emails follow (SITE_URL is the served address).
+PORT ?= 8000
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install node_modules/axe-core/axe.min.js
 	$(PY) -m pytest

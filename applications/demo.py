@@ -1,8 +1,10 @@
-"""Demo applicants (all fictional) for the three current demo cohorts.
+"""Demo applicants (all fictional) for the live demo cohorts (see cohorts.demo.LIVE).
 
-Core (accepting applications): a few drafts and submitted applications, one of them the easy
-login applicant@example.org. ALCTS (matching): about 40 accepted applications, a realistic mix
-for the matching engine. ALSC (in progress): 12 accepted mentors and mentees.
+ALSC's open call: a few drafts and submitted applications, among them the easy login
+applicant@example.org, a non-member mentee (ALSC does not require it) and a mentor asking for
+funded membership (ALSC's exception route). ALCTS in matching: 40 accepted applications, a
+realistic mix for the matching engine; its previous cohort, still mentoring: 6 accepted. Core
+under way: 10 accepted. ALSC's finished cohort of last year: 12 accepted mentors and mentees.
 Idempotent: people and their applications are looked up by email and cohort.
 """
 
@@ -13,10 +15,17 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from cohorts.demo import DEMO_NOTE, DEMO_PASSWORD
+from cohorts.demo import DEMO_EARLIER_NOTE, DEMO_NOTE, DEMO_PASSWORD
 from cohorts.models import Cohort
 
-from .choices import LibraryType, LibraryTypePreference, MeetingMode, MembershipStatus, Role
+from .choices import (
+    Demographic,
+    LibraryType,
+    LibraryTypePreference,
+    MeetingMode,
+    MembershipStatus,
+    Role,
+)
 from .models import Application
 
 APPLICANT_LOGIN = "applicant@example.org"
@@ -89,6 +98,16 @@ MENTOR_OFFERS = [
 ]
 
 
+# Every demo login of an applicant or participant, for seed_demo's output and the README.
+DEMO_PEOPLE = [
+    ("ALSC's open call (submitted)", f"{APPLICANT_LOGIN}, alsc-applicant-01 ... -07"),
+    ("ALCTS in matching (accepted, unpaired)", "alcts-participant-01 ... -40"),
+    ("ALCTS's previous cohort (mentoring)", "alcts-pair-01 ... -06"),
+    ("Core under way (paired, goals)", "core-participant-01 ... -10"),
+    ("ALSC's finished cohort (surveys done)", "alsc-participant-01 ... -12"),
+]
+
+
 class _Accounts:
     """Demo accounts share one password hash: hashing sixty times would take a minute."""
 
@@ -104,12 +123,35 @@ class _Accounts:
         return user
 
 
+# ALSC's rules, tried in the demo: a mentee need not be a member; a mentor who is not one and
+# identifies as BIPOC asks for funded membership (staff review it).
+_NOT_A_MEMBER = {
+    "membership_status": MembershipStatus.NOT_MEMBER,
+    "membership_number": "",
+    "membership_attested": False,
+}
+_FUNDED_MEMBERSHIP = {
+    "membership_status": MembershipStatus.FUNDED_REQUEST,
+    "membership_number": "",
+    "membership_attested": False,
+    "demographics": [Demographic.BIPOC],
+}
+
+
 def _people(prefix: str, count: int, rng: random.Random) -> list[tuple[str, str]]:
     names = []
     for index in range(count):
         name = f"{FIRST[(index * 7 + len(prefix)) % len(FIRST)]} {rng.choice(LAST)}"
         names.append((f"{prefix}-{index + 1:02d}@example.org", name))
     return names
+
+
+def _fitting(texts: list[str], program) -> list[str]:
+    """Children's services for ALSC, technical services and leadership for the others."""
+    children = [t for t in texts if "children" in t.lower() or "youth" in t.lower()]
+    if program.slug == "alsc":
+        return children + [t for t in texts if "Branch" in t or "Library Associate" in t]
+    return [t for t in texts if t not in children] or texts
 
 
 def _answers(rng: random.Random, role: str, name: str, email: str, program) -> dict:
@@ -122,7 +164,9 @@ def _answers(rng: random.Random, role: str, name: str, email: str, program) -> d
         "full_name": name,
         "email": email,
         "pronouns": rng.choice(["", "", "she/her", "he/him", "they/them"]),
-        "job_title": rng.choice(JOBS[Role.MENTOR if role == Role.MENTOR else Role.MENTEE]),
+        "job_title": rng.choice(
+            _fitting(JOBS[Role.MENTOR if role == Role.MENTOR else Role.MENTEE], program)
+        ),
         "employer": rng.choice(EMPLOYERS[library_type]),
         "library_type": library_type,
         "state": state,
@@ -132,7 +176,7 @@ def _answers(rng: random.Random, role: str, name: str, email: str, program) -> d
         "membership_number": str(rng.randint(1_000_000, 99_999_999)),
         "membership_attested": True,
         "mentee_goals": rng.choice(MENTEE_GOALS) if mentee else "",
-        "mentor_offer": rng.choice(MENTOR_OFFERS) if mentor else "",
+        "mentor_offer": rng.choice(_fitting(MENTOR_OFFERS, program)) if mentor else "",
         "is_adult": mentee and program.mentees_confirm_children_service,
         "children_service_connection": (
             "I run storytimes and a summer reading program at my branch."
@@ -153,22 +197,38 @@ def _apply(accounts, cohort, email, name, answers, status, areas, rng) -> bool:
     user = accounts.get(email, name)
     if Application.objects.filter(cohort=cohort, applicant=user).exists():
         return False
-    now = timezone.now()
+    # Submitted some day of the call, before today (the call may be long closed).
+    opened, deadline = cohort.applications_open_at, cohort.application_deadline
+    latest = min(timezone.now(), deadline)
+    submitted = opened + (latest - opened) * rng.uniform(0.3, 0.95)
     application = Application.objects.create(
         cohort=cohort,
         applicant=user,
         status=status,
-        submitted_at=None if status == Application.Status.DRAFT else now,
+        submitted_at=None if status == Application.Status.DRAFT else submitted,
         **answers,
     )
     application.areas.set(rng.sample(areas, k=min(len(areas), rng.randint(1, 3))))
     return True
 
 
-def _cohort(slug: str) -> Cohort | None:
-    return (
-        Cohort.objects.filter(program__slug=slug, notes=DEMO_NOTE).select_related("program").first()
-    )
+def _cohort(slug: str, note: str = DEMO_NOTE) -> Cohort | None:
+    return Cohort.objects.filter(program__slug=slug, notes=note).select_related("program").first()
+
+
+def _accepted(accounts, cohort, prefix: str, roles: list[str], rng, **overrides) -> int:
+    """Accepted applications of people `<prefix>-NN@example.org` in `cohort`, one per role."""
+    created = 0
+    areas = list(cohort.program.areas.all())
+    for (email, name), role in zip(_people(prefix, len(roles), rng), roles, strict=True):
+        answers = _answers(rng, role, name, email, cohort.program)
+        answers.update(overrides)
+        if role == Role.MENTEE:
+            answers["capacity"] = None
+        created += _apply(
+            accounts, cohort, email, name, answers, Application.Status.ACCEPTED, areas, rng
+        )
+    return created
 
 
 @transaction.atomic
@@ -178,28 +238,30 @@ def seed() -> list[str]:
     rng = random.Random(2024)
     Status = Application.Status
 
-    core = _cohort("core")
-    if core is not None:
-        areas = list(core.program.areas.all())
+    alsc_call = _cohort("alsc")
+    if alsc_call is not None:
+        areas = list(alsc_call.program.areas.all())
         plan = [
-            (APPLICANT_LOGIN, "Jordan Alvarez", Role.MENTEE, Status.SUBMITTED),
+            (APPLICANT_LOGIN, "Jordan Alvarez", Role.MENTEE, Status.SUBMITTED, {}),
             *[
-                (email, name, role, status)
-                for (email, name), role, status in zip(
-                    _people("core-applicant", 7, rng),
-                    [Role.MENTOR, Role.MENTEE, Role.BOTH, Role.MENTEE, Role.MENTOR, Role.MENTEE,
+                (email, name, role, status, extra)
+                for (email, name), role, status, extra in zip(
+                    _people("alsc-applicant", 7, rng),
+                    [Role.MENTOR, Role.MENTEE, Role.MENTOR, Role.MENTEE, Role.MENTOR, Role.MENTEE,
                      Role.MENTEE],
-                    [Status.SUBMITTED, Status.SUBMITTED, Status.SUBMITTED, Status.DRAFT,
+                    [Status.SUBMITTED, Status.SUBMITTED, Status.SUBMITTED, Status.SUBMITTED,
                      Status.DRAFT, Status.DRAFT, Status.SUBMITTED],
+                    [{}, _NOT_A_MEMBER, _FUNDED_MEMBERSHIP, {}, {}, {}, {}],
                     strict=True,
                 )
             ],
         ]  # fmt: skip
-        for email, name, role, status in plan:
-            answers = _answers(rng, role, name, email, core.program)
+        for email, name, role, status, extra in plan:
+            answers = _answers(rng, role, name, email, alsc_call.program)
+            answers.update(extra)
             if status == Status.DRAFT:
                 answers.update(mentee_goals="", mentor_offer="", commits_assessment=False)
-            created += _apply(accounts, core, email, name, answers, status, areas, rng)
+            created += _apply(accounts, alsc_call, email, name, answers, status, areas, rng)
 
     alcts = _cohort("alcts")
     if alcts is not None:
@@ -212,17 +274,19 @@ def seed() -> list[str]:
                 answers["demographic_preference"] = ["bipoc"] if rng.random() < 0.5 else []
             created += _apply(accounts, alcts, email, name, answers, Status.ACCEPTED, areas, rng)
 
-    alsc = _cohort("alsc")
-    if alsc is not None:
-        areas = list(alsc.program.areas.all())
+    if cohort := _cohort("alcts", DEMO_EARLIER_NOTE):
+        created += _accepted(accounts, cohort, "alcts-pair", [Role.MENTOR, Role.MENTEE] * 3, rng)
+    if cohort := _cohort("core"):
+        roles = [Role.MENTOR] * 5 + [Role.MENTEE] * 5
+        created += _accepted(accounts, cohort, "core-participant", roles, rng)
+    if cohort := _cohort("alsc", DEMO_EARLIER_NOTE):
         roles = [Role.MENTOR] * 6 + [Role.MENTEE] * 6
-        for (email, name), role in zip(_people("alsc-participant", 12, rng), roles, strict=True):
-            answers = _answers(rng, role, name, email, alsc.program)
-            answers["capacity"] = 1 if role == Role.MENTOR else None
-            answers["library_type"] = LibraryType.PUBLIC
-            created += _apply(accounts, alsc, email, name, answers, Status.ACCEPTED, areas, rng)
+        created += _accepted(
+            accounts, cohort, "alsc-participant", roles, rng, capacity=1, library_type="public"
+        )
 
     return [
-        f"Demo applicants: {created} application(s) created. Applicant login: "
-        f"{APPLICANT_LOGIN} (password {DEMO_PASSWORD}), a submitted Core application."
+        f"Demo applicants and participants: {created} application(s) created "
+        f"(password {DEMO_PASSWORD} for every one):",
+        *(f"  {who:<40} {logins}" for who, logins in DEMO_PEOPLE),
     ]

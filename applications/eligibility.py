@@ -5,6 +5,8 @@ data): the form uses them to put each error beside its field, and the submit ser
 again so no path around the form can submit an incomplete or ineligible application.
 """
 
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from cohorts.models import Cohort, MembershipRule, Program
@@ -51,6 +53,19 @@ def needs_staff_review(application) -> bool:
     )
 
 
+def _join_or_renew(program: Program, message: str, **params: str) -> str:
+    """The message, its "join or renew" words a link to the program's membership page (opening
+    in the same tab, so nothing typed is lost: the draft is kept) when the program has one."""
+    if not program.membership_url:
+        return message % {**params, "link_start": "", "link_end": ""}
+    escaped = {name: conditional_escape(value) for name, value in params.items()}
+    link_start = format_html('<a href="{}">', program.membership_url)
+    return mark_safe(  # noqa: S308  (the message is ours; every value in it is escaped)
+        conditional_escape(message)
+        % {**escaped, "link_start": link_start, "link_end": mark_safe("</a>")}
+    )
+
+
 def membership_errors(*, program: Program, role: str, answers: dict) -> dict[str, str]:
     """The membership rule of every role applied for; {} when the applicant is eligible."""
     errors: dict[str, str] = {}
@@ -75,8 +90,8 @@ def membership_errors(*, program: Program, role: str, answers: dict) -> dict[str
         elif Demographic.BIPOC not in (answers.get("demographics") or []):
             errors["membership_status"] = _(
                 "Funded membership is for applicants who identify as Black, Indigenous, or a "
-                "Person of Color. If you do, tick it under “How you identify”; otherwise choose "
-                "another membership status."
+                "Person of Color. If you do, check that box under “How you identify”; otherwise "
+                "choose another membership status."
             )
         return errors
 
@@ -92,15 +107,22 @@ def membership_errors(*, program: Program, role: str, answers: dict) -> dict[str
                 "funded membership (see the note above)."
             ) % {"roles": role_names}
         else:
-            errors["membership_status"] = _(
-                "Membership is required for %(roles)s in this program. Your answers are kept "
-                "as a draft: join or renew, then submit."
-            ) % {"roles": role_names}
+            errors["membership_status"] = _join_or_renew(
+                program,
+                _(
+                    "Membership is required for %(roles)s in this program. Your answers are "
+                    "kept as a draft: %(link_start)sjoin or renew%(link_end)s, then submit."
+                ),
+                roles=role_names,
+            )
         return errors
     if status == MembershipStatus.LAPSED and not program.membership_rechecked_at_start:
-        errors["membership_status"] = _(
-            "Your membership must be current when you apply. Renew it, then submit; your answers "
-            "are kept as a draft."
+        errors["membership_status"] = _join_or_renew(
+            program,
+            _(
+                "Your membership must be current when you apply. %(link_start)sRenew it"
+                "%(link_end)s, then submit; your answers are kept as a draft."
+            ),
         )
         return errors
     if not number:

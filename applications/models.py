@@ -14,6 +14,12 @@ from .choices import (
     Role,
 )
 
+ROLE_PHRASES = {
+    Role.MENTOR: _("a mentor"),
+    Role.MENTEE: _("a mentee"),
+    Role.BOTH: _("a mentor and a mentee"),
+}
+
 
 class ApplicationQuerySet(models.QuerySet):
     def for_program(self, program):
@@ -221,6 +227,11 @@ class Application(models.Model):
     @property
     def is_mentee(self) -> bool:
         return self.role in (Role.MENTEE, Role.BOTH)
+
+    @property
+    def role_phrase(self) -> str:
+        """ "a mentor", "a mentee" or "a mentor and a mentee", as in "You applied as a mentee"."""
+        return str(ROLE_PHRASES.get(self.role, ""))
 
     @property
     def mentor_capacity(self) -> int:

@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.db import transaction
 
+from accounts.timezones import person_zone
 from cohorts.models import Cohort
 from notifications.services import notification_create
 
@@ -57,6 +58,9 @@ def plan_deadline_reminders(*, now: dt.datetime) -> int:
                         "program": cohort.program,
                         "program_name": cohort.program.name,
                         "days_left": days_left,
+                        "reader_zone": person_zone(
+                            application.time_zone, application.applicant.time_zone
+                        ),
                     },
                     user=application.applicant,
                     cohort=cohort,

@@ -7,6 +7,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.timezones import when
 from cohorts.models import Cohort
 
 from . import eligibility, fields
@@ -54,21 +55,24 @@ def _day(value: dt.date) -> str:
     return date_format(value, "F j, Y")
 
 
-def status_help(application: Application, now: dt.datetime | None = None) -> str:
-    """The status in plain words and what happens next, for the applicant."""
+def status_help(
+    application: Application, now: dt.datetime | None = None, *, reader_zone=None
+) -> str:
+    """The status in plain words and what happens next, for the applicant (deadlines in the
+    program's time and, when it differs, in `reader_zone`)."""
     now = now or timezone.now()
     cohort = application.cohort
     Status = Application.Status
     accepting = cohort.is_accepting_applications(now)
-    deadline = _day(cohort.applications_close)
+    deadline = when(cohort.application_deadline, zone=cohort.tz, reader_zone=reader_zone)
     notified = _day(cohort.pairings_notified)
     status = application.status
     if status == Status.DRAFT:
         if accepting:
             return _(
-                "Not submitted yet. Finish it and submit it by 11:59 p.m. on %(deadline)s "
-                "(%(zone)s time); until then only you can see it."
-            ) % {"deadline": deadline, "zone": cohort.program.time_zone}
+                "Not submitted yet. Finish it and submit it by %(deadline)s; until then only you "
+                "can see it."
+            ) % {"deadline": deadline}
         if now < cohort.applications_open_at:
             return _("Saved as a draft. Applications open on %(date)s.") % {
                 "date": _day(cohort.applications_open)

@@ -16,6 +16,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User, time_zone_choices
+from accounts.timezones import person_zone, when
 from cohorts.models import Cohort
 from notifications.services import notification_create
 
@@ -69,10 +70,9 @@ def closed_message(cohort: Cohort, now: dt.datetime) -> str:
             "cohort": cohort,
             "date": date_format(cohort.applications_open, "l, F j, Y"),
         }
-    return _("The deadline for %(cohort)s passed at 11:59 p.m. on %(date)s (%(zone)s time).") % {
+    return _("The deadline for %(cohort)s passed: %(deadline)s.") % {
         "cohort": cohort,
-        "date": date_format(cohort.applications_close, "l, F j, Y"),
-        "zone": cohort.program.time_zone,
+        "deadline": when(cohort.application_deadline, zone=cohort.tz),
     }
 
 
@@ -369,6 +369,7 @@ def _email_context(application: Application) -> dict:
         "program_name": cohort.program.name,
         "summary": answer_summary(application),
         "deadline": cohort.application_deadline,
+        "reader_zone": person_zone(application.time_zone, application.applicant.time_zone),
     }
 
 

@@ -7,6 +7,8 @@ templates escape them.
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from accounts.timezones import zone_label
+
 from .choices import OUTSIDE_US, STATE_NAMES, Demographic, LibraryType, MeetingMode
 from .eligibility import roles_of
 from .fields import SECTIONS
@@ -54,7 +56,7 @@ ROWS = {
     ),
     "state": (_lazy("State, territory or country"), location),
     "country": None,
-    "time_zone": (_lazy("Time zone"), _text("time_zone")),
+    "time_zone": (_lazy("Time zone"), lambda a: zone_label(a.time_zone) if a.time_zone else ""),
     "years_experience": (_lazy("Years of library experience"), _number("years_experience")),
     "membership_status": (
         _lazy("Membership"),

@@ -5,6 +5,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from accounts.timezones import reader_zone_for
+
 from . import selectors, services
 from .forms import ApplicationForm
 from .summary import answer_summary
@@ -116,8 +118,9 @@ def _apply_response(request, cohort, form, result: services.SaveResult):
 @login_required
 def application_list(request):
     now = timezone.now()
+    zone = reader_zone_for(request)
     rows = [
-        {"application": a, "help": selectors.status_help(a, now)}
+        {"application": a, "help": selectors.status_help(a, now, reader_zone=zone)}
         for a in selectors.applications_of(user=request.user)
     ]
     return render(request, "applications/application_list.html", {"rows": rows})
@@ -135,7 +138,7 @@ def application_detail(request, pk):
             "application": application,
             "cohort": cohort,
             "program": cohort.program,
-            "help": selectors.status_help(application, now),
+            "help": selectors.status_help(application, now, reader_zone=reader_zone_for(request)),
             "summary": answer_summary(application),
             "can_edit": application.status in services.EDITABLE_STATUSES
             and cohort.is_accepting_applications(now),

@@ -5,9 +5,9 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from accounts.timezones import person_zone, when
 from applications.models import Application
 from cohorts.models import Cohort, Program
 from notifications.services import notification_create
@@ -99,7 +99,14 @@ def _email_context(invitation: Invitation) -> dict:
         "survey": survey,
         "role": _("mentor") if survey.audience == Audience.MENTOR else _("mentee"),
         "token": invitation.token,
-        "closes": date_format(timezone.localtime(survey.closes_at, cohort.tz), "l, F j, Y"),
+        "closes": when(
+            survey.closes_at,
+            zone=cohort.tz,
+            reader_zone=person_zone(
+                invitation.application.time_zone if invitation.application else "",
+                invitation.user.time_zone if invitation.user else "",
+            ),
+        ),
         "anonymous": survey.anonymous,
         "contact_email": cohort.program.contact_email,
     }

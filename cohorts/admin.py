@@ -1,8 +1,16 @@
 from django.contrib import admin
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from .admin_scoping import ProgramScopedAdminMixin
-from .models import AreaOfInterest, Cohort, CommitteeMembership, Milestone, Program
+from .models import (
+    AreaOfInterest,
+    CallSubscription,
+    Cohort,
+    CommitteeMembership,
+    Milestone,
+    Program,
+)
 from .services import cohort_insert, cohort_update
 
 
@@ -16,8 +24,16 @@ class AreaOfInterestInline(ProgramScopedAdminMixin, admin.TabularInline):
 @admin.register(Program)
 class ProgramAdmin(ProgramScopedAdminMixin, admin.ModelAdmin):
     committee_can_add = False
-    list_display = ["name", "short_name", "organization", "time_zone", "mentee_membership"]
+    list_display = [
+        "name",
+        "short_name",
+        "organization",
+        "time_zone",
+        "mentee_membership",
+        "waiting_for_call",
+    ]
     list_filter = ["mentor_membership", "mentee_membership", "time_zone"]
+    readonly_fields = ["waiting_for_call"]
     search_fields = ["name", "short_name", "organization", "committee_name"]
     prepopulated_fields = {"slug": ["short_name"]}
     inlines = [AreaOfInterestInline]
@@ -33,6 +49,7 @@ class ProgramAdmin(ProgramScopedAdminMixin, admin.ModelAdmin):
                     "committee_name",
                     "contact_email",
                     "time_zone",
+                    "waiting_for_call",
                 ]
             },
         ),
@@ -55,6 +72,7 @@ class ProgramAdmin(ProgramScopedAdminMixin, admin.ModelAdmin):
                     "mentor_membership",
                     "mentee_membership",
                     "membership_exception",
+                    "membership_url",
                     "membership_rechecked_at_start",
                     "membership_number_pattern",
                     "mentees_confirm_children_service",
@@ -69,6 +87,19 @@ class ProgramAdmin(ProgramScopedAdminMixin, admin.ModelAdmin):
             {"fields": ["working_with_a_match", "suggested_activities", "resources"]},
         ),
     ]
+
+    def get_queryset(self, request):
+        waiting = Q(call_subscriptions__status=CallSubscription.Status.CONFIRMED)
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(_waiting=Count("call_subscriptions", filter=waiting))
+        )
+
+    @admin.display(description=_("waiting for the next call"), ordering="_waiting")
+    def waiting_for_call(self, obj):
+        """Confirmed "Tell me when applications open" requests (a count: no addresses)."""
+        return getattr(obj, "_waiting", 0)
 
 
 @admin.register(AreaOfInterest)
@@ -158,3 +189,31 @@ class CommitteeMembershipAdmin(ProgramScopedAdminMixin, admin.ModelAdmin):
     list_filter = ["role", "program"]
     search_fields = ["user__email", "user__full_name", "program__name"]
     list_select_related = ["user", "program"]
+
+
+@admin.register(CallSubscription)
+class CallSubscriptionAdmin(ProgramScopedAdminMixin, admin.ModelAdmin):
+    """Who asked to hear of the next call. Addresses are personal data: association staff only;
+    committees see the count on their program."""
+
+    list_display = ["email", "program", "status", "created_at", "confirmed_at", "notified_at"]
+    list_filter = ["status", "program"]
+    search_fields = ["email"]
+    list_select_related = ["program"]
+    fields = [*list_display, "notified_cohort", "confirmations_sent"]
+    readonly_fields = fields
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.sees_all_programs
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_module_permission(request)

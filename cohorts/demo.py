@@ -5,6 +5,7 @@ Idempotent: rows are looked up by their natural keys and created only when missi
 run changes nothing (and never overwrites what someone edited in the admin).
 """
 
+import calendar
 import datetime as dt
 
 from django.contrib.auth import get_user_model
@@ -262,62 +263,139 @@ HISTORICAL_COHORTS = {
 }
 
 
-def current_cohorts(today: dt.date) -> dict[str, dict]:
-    """One live cohort per program: Core accepting, ALCTS matching, ALSC in progress."""
-    core_start = today + dt.timedelta(days=60)
-    alcts_start = today + dt.timedelta(days=40)
-    alsc_start = today - dt.timedelta(days=60)
+# The demo's live cohorts keep each program's own calendar, as its page tells it, moved by whole
+# months so that today falls where the tour needs it: one call open (ALSC's, with its
+# eligibility routes), one cohort in matching (ALCTS, while its previous cohort still mentors, as
+# the 2018-19 call ran during the 2017 cohort), one cohort under way (Core), and a finished one
+# (ALSC's previous year, with its survey results). Each step is (months after the month the call
+# opens, day of the month; "last" for the month's last day).
+LAST = "last"
+CALENDARS = {
+    # Core: call late August to September 18, pairings early November, orientation late
+    # November, formal mentoring December 1 to June 30, assessment in July.
+    "core": {
+        "applications_open": (0, 30),
+        "applications_close": (1, 18),
+        "pairings_notified": (3, 8),
+        "orientation_date": (3, (calendar.TUESDAY, -1)),  # the last Tuesday, as in 2023
+        "mentoring_starts": (4, 1),
+        "mentoring_ends": (10, LAST),
+        "assessment_closes": (11, LAST),
+    },
+    # ALCTS: call January 16 to March 17, pairings May 12, training May 22-26, formal mentoring
+    # June 1 to April 30, assessment in May.
+    "alcts": {
+        "applications_open": (0, 16),
+        "applications_close": (2, 17),
+        "pairings_notified": (4, 12),
+        "orientation_date": (4, (calendar.MONDAY, 4)),  # Monday to Friday, as in 2017
+        "mentoring_starts": (5, 1),
+        "mentoring_ends": (15, LAST),
+        "assessment_closes": (16, LAST),
+    },
+    # ALSC: call in September, notifications in November, introductions and 1 to 3 SMART goals
+    # in November and December, formal mentoring December 1 to June 30, the virtual networking
+    # session in January, assessment in July.
+    "alsc": {
+        "applications_open": (0, 1),
+        "applications_close": (0, LAST),
+        "pairings_notified": (2, LAST),
+        "mentoring_starts": (3, 1),
+        "mentoring_ends": (9, LAST),
+        "assessment_closes": (10, LAST),
+    },
+}
+# Where today falls: the number of months between the month a live cohort's call opened and
+# this month, and the note that marks the cohort (DEMO_NOTE: the program's current one).
+DEMO_EARLIER_NOTE = (
+    "Demo cohort (the year before), placed relative to the day the demo data was loaded."
+)
+LIVE = {
+    "core": [(6, DEMO_NOTE)],  # under way: formal mentoring's third month
+    "alcts": [(3, DEMO_NOTE), (15, DEMO_EARLIER_NOTE)],  # in matching; the previous one mentors
+    "alsc": [(0, DEMO_NOTE), (12, DEMO_EARLIER_NOTE)],  # call open; last year's has finished
+}
+ORIENTATIONS = {
+    "core": {
+        "orientation_time": dt.time(13, 0),
+        "orientation_link": "https://meet.example.org/core-orientation",
+        "orientation_details": "Virtual mentor/mentee orientation; attendance is required.",
+    },
+    "alcts": {
+        "orientation_time": dt.time(12, 0),
+        "orientation_link": "https://meet.example.org/alcts-orientation",
+        "orientation_details": "Training and orientation to the program.",
+    },
+    "alsc": {"orientation_required": False},
+}
+MEMBERSHIP_URL = "https://www.ala.org/membership/joinrenew"
+
+
+def month_day(first: dt.date, months: int, day) -> dt.date:
+    """The `day` of the month `months` after the month starting `first`: a number, LAST, or
+    (weekday, n) for the n-th such weekday of the month (n = -1: the last one)."""
+    year, month = divmod(first.month - 1 + months, 12)
+    year, month = first.year + year, month + 1
+    last = calendar.monthrange(year, month)[1]
+    if isinstance(day, tuple):
+        weekday, n = day
+        days = [d for d in range(1, last + 1) if dt.date(year, month, d).weekday() == weekday]
+        return dt.date(year, month, days[n if n < 0 else n - 1])
+    return dt.date(year, month, last if day == LAST else min(day, last))
+
+
+def cohort_name(starts: dt.date, ends: dt.date) -> str:
+    if starts.year == ends.year:
+        return f"{starts.year} cohort"
+    return f"{starts.year}–{ends.year % 100:02d} cohort"
+
+
+def live_cohort(slug: str, call_month: dt.date) -> dict:
+    """One cohort of the program, its call opening in `call_month`, on the program's calendar."""
+    data = {
+        field: month_day(call_month, months, day)
+        for field, (months, day) in CALENDARS[slug].items()
+    }
+    # A deadline or a notification that falls on a weekend moves to the Friday before (not
+    # ALSC's call, which runs to the month's end so that it is open on any day of this month).
+    for field in (
+        ("pairings_notified",) if slug == "alsc" else ("applications_close", "pairings_notified")
+    ):
+        day = data[field]
+        data[field] = day - dt.timedelta(days=max(0, day.weekday() - calendar.FRIDAY))
+    data.update(ORIENTATIONS[slug])
+    if slug == "alcts":
+        data["orientation_end_date"] = data["orientation_date"] + dt.timedelta(days=4)
+    if slug == "core":
+        data["name"] = f"{data['mentoring_ends'].year} cohort"  # "2024 cohort": December to June
+    else:
+        data["name"] = cohort_name(data["mentoring_starts"], data["mentoring_ends"])
+    if slug == "alsc":
+        data["milestones"] = [
+            {
+                "title": "Matches introduce themselves and set 1 to 3 SMART goals",
+                "kind": Milestone.Kind.GOAL_SHEET,
+                "date": data["pairings_notified"],
+                "end_date": data["pairings_notified"] + dt.timedelta(days=30),
+            },
+            {
+                "title": "Virtual networking session",
+                "kind": Milestone.Kind.NETWORKING,
+                "date": month_day(call_month, 4, (calendar.THURSDAY, 3)),  # as on 2022-01-20
+                "time": dt.time(14, 0),
+                "link": "https://meet.example.org/alsc-networking",
+                "description": "Hosted by members of the Mentoring Working Group.",
+            },
+        ]
+    return data
+
+
+def current_cohorts(today: dt.date) -> dict[str, list[tuple[str, dict]]]:
+    """The live cohorts of each program, as (note, field values), placed around `today`."""
+    this_month = today.replace(day=1)
     return {
-        "core": {
-            "name": f"{core_start.year} cohort",
-            "applications_open": today - dt.timedelta(days=16),
-            "applications_close": today + dt.timedelta(days=12),
-            "pairings_notified": today + dt.timedelta(days=40),
-            "orientation_date": today + dt.timedelta(days=52),
-            "orientation_time": dt.time(13, 0),
-            "orientation_link": "https://meet.example.org/core-orientation",
-            "mentoring_starts": core_start,
-            "mentoring_ends": core_start + dt.timedelta(days=200),
-            "assessment_closes": core_start + dt.timedelta(days=230),
-        },
-        "alcts": {
-            "name": f"{alcts_start.year}–{(alcts_start.year + 1) % 100:02d} cohort",
-            "applications_open": today - dt.timedelta(days=70),
-            "applications_close": today - dt.timedelta(days=10),
-            "pairings_notified": today + dt.timedelta(days=14),
-            "orientation_date": today + dt.timedelta(days=24),
-            "orientation_time": dt.time(12, 0),
-            "orientation_link": "https://meet.example.org/alcts-orientation",
-            "mentoring_starts": alcts_start,
-            "mentoring_ends": alcts_start + dt.timedelta(days=333),
-            "assessment_closes": alcts_start + dt.timedelta(days=363),
-        },
-        "alsc": {
-            "name": f"{alsc_start.year}–{(alsc_start.year + 1) % 100:02d} cohort",
-            "applications_open": today - dt.timedelta(days=150),
-            "applications_close": today - dt.timedelta(days=120),
-            "pairings_notified": today - dt.timedelta(days=75),
-            "orientation_date": None,
-            "orientation_required": False,
-            "mentoring_starts": alsc_start,
-            "mentoring_ends": alsc_start + dt.timedelta(days=210),
-            "assessment_closes": alsc_start + dt.timedelta(days=240),
-            "milestones": [
-                {
-                    "title": "Goal sheet due (1 to 3 SMART goals)",
-                    "kind": Milestone.Kind.GOAL_SHEET,
-                    "date": today - dt.timedelta(days=45),
-                },
-                {
-                    "title": "Virtual networking session",
-                    "kind": Milestone.Kind.NETWORKING,
-                    "date": alsc_start + dt.timedelta(days=75),
-                    "time": dt.time(14, 0),
-                    "link": "https://meet.example.org/alsc-networking",
-                    "description": "Hosted by members of the Mentoring Working Group.",
-                },
-            ],
-        },
+        slug: [(note, live_cohort(slug, month_day(this_month, -back, 1))) for back, note in live]
+        for slug, live in LIVE.items()
     }
 
 
@@ -379,9 +457,12 @@ def seed(*, today: dt.date | None = None) -> list[str]:
             )
         for cohort in HISTORICAL_COHORTS[slug]:
             _cohort(program, cohort)
-        if not program.cohorts.filter(notes=DEMO_NOTE).exists():
-            current = dict(live[slug], notes=DEMO_NOTE)
-            _cohort(program, current, slug=slugify(current["name"]))
+        if not program.membership_url:
+            Program.objects.filter(pk=program.pk).update(membership_url=MEMBERSHIP_URL)
+        for note, data in live[slug]:
+            if not program.cohorts.filter(notes=note).exists():
+                current = dict(data, notes=note)
+                _cohort(program, current, slug=slugify(current["name"]))
         for email, full_name, role in COMMITTEE_ACCOUNTS[slug]:
             user = _user(email, full_name)
             CommitteeMembership.objects.get_or_create(

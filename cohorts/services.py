@@ -6,13 +6,20 @@ not listen for a signal: they name a function in settings.COHORT_CREATED_HOOKS, 
 exists without what the hooks make for it, and cohorts imports no app above it.
 """
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 
-from .models import Cohort, Program
+from notifications.models import Notification
+from notifications.services import notification_cancel, notification_create
+
+from .models import CallSubscription, Cohort, Program
+from .models.subscriptions import new_token
 
 
 def cohort_create(*, program: Program, **fields: Any) -> Cohort:
@@ -47,3 +54,131 @@ def cohort_update(*, cohort: Cohort, **fields: Any) -> Cohort:
     if fields:
         cohort.save(update_fields=list(fields))
     return cohort
+
+
+# --- "Tell me when applications open" -------------------------------------------------------
+
+
+def _subscription_context(subscription: CallSubscription, **extra: Any) -> dict:
+    return {
+        "program_name": subscription.program.name,
+        "program": subscription.program,
+        "subscription": subscription,
+        "footer_reason": _(
+            "You receive this email because this address asked to hear when the program's call "
+            "for applications opens."
+        ),
+        **extra,
+    }
+
+
+@transaction.atomic
+def call_subscription_request(*, program: Program, email: str) -> CallSubscription:
+    """Ask for one email when `program`'s next call opens; sends the confirmation (double opt-in).
+
+    Says nothing about whether the address was known: a confirmed address gets no email, a
+    pending one gets the confirmation again (at most MAX_CONFIRMATIONS in all), an address that
+    unsubscribed starts over with a new link. The caller shows the same page in every case.
+    """
+    email = email.strip().lower()
+    subscription, _created = CallSubscription.objects.get_or_create(program=program, email=email)
+    subscription = CallSubscription.objects.select_for_update().get(pk=subscription.pk)
+    Status = CallSubscription.Status
+    if subscription.status == Status.CONFIRMED:
+        return subscription
+    if subscription.status == Status.UNSUBSCRIBED:
+        subscription.status = Status.PENDING
+        subscription.token = new_token()
+        subscription.confirmed_at = None
+        subscription.confirmations_sent = 0
+    if subscription.confirmations_sent >= CallSubscription.MAX_CONFIRMATIONS:
+        subscription.save()
+        return subscription
+    subscription.confirmations_sent += 1
+    subscription.save()
+    notification_create(
+        key=f"call-subscription-confirm:{subscription.pk}:{subscription.token[:12]}:"
+        f"{subscription.confirmations_sent}",
+        kind="call_subscription_confirm",
+        to=subscription.email,
+        template="cohorts/emails/call_subscription_confirm",
+        context=_subscription_context(subscription),
+    )
+    return subscription
+
+
+@transaction.atomic
+def call_subscription_confirm(*, token: str, now: dt.datetime | None = None) -> CallSubscription:
+    """Confirm a pending subscription (the second step of the opt-in). Idempotent.
+
+    Raises CallSubscription.DoesNotExist for an unknown token, or one that unsubscribed.
+    """
+    subscription = CallSubscription.objects.select_for_update().get(
+        token=token,
+        status__in=(CallSubscription.Status.PENDING, CallSubscription.Status.CONFIRMED),
+    )
+    if subscription.status == CallSubscription.Status.PENDING:
+        subscription.status = CallSubscription.Status.CONFIRMED
+        subscription.confirmed_at = now or timezone.now()
+        subscription.save(update_fields=["status", "confirmed_at"])
+    return subscription
+
+
+@transaction.atomic
+def call_subscription_unsubscribe(*, token: str) -> CallSubscription:
+    """Stop every email of this subscription, the one-click way: idempotent, no login.
+
+    A notice already created but not yet sent is canceled with it. Raises
+    CallSubscription.DoesNotExist for an unknown token.
+    """
+    subscription = CallSubscription.objects.select_for_update().get(token=token)
+    if subscription.status != CallSubscription.Status.UNSUBSCRIBED:
+        subscription.status = CallSubscription.Status.UNSUBSCRIBED
+        subscription.save(update_fields=["status"])
+    notification_cancel(
+        notifications=Notification.objects.filter(key__startswith=f"call-open:{subscription.pk}:")
+    )
+    return subscription
+
+
+def call_open_notify(*, cohort: Cohort, now: dt.datetime) -> int:
+    """Tell every confirmed subscriber of the cohort's program that its call is open: one email
+    per subscription and cohort.
+
+    Each subscription is locked (skipping any that another process holds), marked as told about
+    this cohort and given its notice in one transaction, keyed `call-open:<subscription>:<cohort>`:
+    a second run, a second beat or a race sends nothing twice.
+    """
+    created = 0
+    ids = list(
+        CallSubscription.objects.filter(program_id=cohort.program_id)
+        .waiting()
+        .exclude(notified_cohort=cohort)
+        .values_list("pk", flat=True)
+    )
+    for pk in ids:
+        with transaction.atomic():
+            subscription = (
+                CallSubscription.objects.select_for_update(skip_locked=True)
+                .select_related("program")
+                .filter(pk=pk)
+                .waiting()
+                .first()
+            )
+            if subscription is None:
+                continue
+            if subscription.notified_cohort_id == cohort.pk:
+                continue
+            subscription.notified_at = now
+            subscription.notified_cohort = cohort
+            subscription.save(update_fields=["notified_at", "notified_cohort"])
+            _notification, was_created = notification_create(
+                key=f"call-open:{subscription.pk}:{cohort.pk}",
+                kind="call_open",
+                to=subscription.email,
+                template="cohorts/emails/call_open",
+                context=_subscription_context(subscription, cohort=cohort),
+                cohort=cohort,
+            )
+            created += was_created
+    return created

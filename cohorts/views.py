@@ -1,35 +1,43 @@
-from django.shortcuts import render
+from django.core.cache import cache
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
 
-from . import selectors
+from . import selectors, services
+from .forms import CallSubscriptionForm
+from .models import CallSubscription, Program
 from .timeline import PHASE_DESCRIPTIONS, Phase
+
+# Requests for "Tell me when applications open" one address (IP) may make in an hour: each may
+# send a confirmation email, so a script cannot make the site write to a thousand strangers.
+SUBSCRIBE_LIMIT_PER_HOUR = 10
 
 
 def home(request):
-    now = timezone.now()
-    rows = [
-        {
-            "program": program,
-            "cohort": cohort,
-            "phase": cohort.phase(now) if cohort else None,
-            "next": cohort.next_date(now) if cohort else None,
-            "days_left": cohort.days_left_to_apply(now) if cohort else None,
-        }
-        for program, cohort in selectors.programs_for_home(now=now)
-    ]
-    return render(request, "cohorts/home.html", {"rows": rows})
+    cards = selectors.program_cards(now=timezone.now())
+    return render(
+        request, "cohorts/home.html", {"cards": cards, "subscribe_form": CallSubscriptionForm()}
+    )
 
 
 def program_detail(request, slug):
     now = timezone.now()
     program = selectors.program_detail(slug=slug)
     cohorts = [{"cohort": c, "phase": c.phase(now)} for c in program.cohorts.all()]
-    current = next((row for row in cohorts if row["phase"] != Phase.CLOSED), None)
+    card = selectors.program_card(program=program, now=now)
     past = [row for row in cohorts if row["phase"] == Phase.CLOSED]
     return render(
         request,
         "cohorts/program_detail.html",
-        {"program": program, "current": current, "past": past, "cohorts": cohorts},
+        {
+            "program": program,
+            "card": card,
+            "past": past,
+            "cohorts": cohorts,
+            "subscribe_form": CallSubscriptionForm(),
+        },
     )
 
 
@@ -51,3 +59,65 @@ def cohort_detail(request, program_slug, slug):
             "next": cohort.next_date(now),
         },
     )
+
+
+def _over_limit(request) -> bool:
+    key = f"call-subscribe:{request.META.get('REMOTE_ADDR', '')}"
+    cache.add(key, 0, timeout=3600)
+    try:
+        return cache.incr(key) > SUBSCRIBE_LIMIT_PER_HOUR
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=3600)
+        return False
+
+
+@require_http_methods(["GET", "POST"])
+def subscribe(request, slug):
+    """Tell me when applications open: an email address, confirmed by a link (double opt-in)."""
+    program = get_object_or_404(Program, slug=slug)
+    form = CallSubscriptionForm(request.POST if request.method == "POST" else None)
+    limited = False
+    if request.method == "POST" and form.is_valid():
+        if _over_limit(request):
+            limited = True
+        else:
+            services.call_subscription_request(program=program, email=form.cleaned_data["email"])
+            return redirect("cohorts:subscription_sent", slug=program.slug)
+    card = selectors.program_card(program=program, now=timezone.now())
+    return render(
+        request,
+        "cohorts/subscribe.html",
+        {"program": program, "form": form, "card": card, "limited": limited},
+        status=429 if limited else 200,
+    )
+
+
+def subscription_sent(request, slug):
+    program = get_object_or_404(Program, slug=slug)
+    return render(request, "cohorts/subscription_sent.html", {"program": program})
+
+
+@require_http_methods(["GET", "POST"])
+def subscription_confirm(request, token):
+    """The link in the confirmation email shows a button; pressing it confirms. A link checker
+    that fetches every link in an email therefore confirms nothing."""
+    subscription = CallSubscription.objects.select_related("program").filter(token=token).first()
+    if subscription is None or subscription.status == CallSubscription.Status.UNSUBSCRIBED:
+        raise Http404
+    if request.method == "POST":
+        subscription = services.call_subscription_confirm(token=token)
+        return render(
+            request, "cohorts/subscription_confirmed.html", {"subscription": subscription}
+        )
+    return render(request, "cohorts/subscription_confirm.html", {"subscription": subscription})
+
+
+@csrf_exempt  # the token is the authority; mail clients' one-click POST carries no CSRF token
+@require_http_methods(["GET", "POST"])
+def subscription_unsubscribe(request, token):
+    """One click: opening the link unsubscribes (and so does a mail client's one-click POST)."""
+    try:
+        subscription = services.call_subscription_unsubscribe(token=token)
+    except CallSubscription.DoesNotExist:
+        raise Http404 from None
+    return render(request, "cohorts/subscription_unsubscribed.html", {"subscription": subscription})

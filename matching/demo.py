@@ -1,10 +1,11 @@
-"""Demo data: the ALSC cohort that is under way gets its pairings; ALCTS stays unpaired.
+"""Demo data: every live demo cohort past its notification date gets its pairings; the ALCTS
+cohort in matching stays unpaired, for a chair to run matching in the demo.
 
-Runs after applications.demo.seed. For the ALSC in-progress demo cohort it pairs the accepted
-applicants with the engine (default weights) and stores the pairs as active, announced on the
-cohort's notification date, without sending any email. The ALCTS cohort, in its matching phase,
-is left for a chair to run matching in the demo. Idempotent: a cohort that has pairings is left
-as it is, and with no accepted applicants nothing happens.
+Runs after applications.demo.seed. For each such cohort (Core under way, ALCTS's previous cohort
+still mentoring, ALSC's finished one) it pairs the accepted applicants with the engine (default
+weights) and stores the pairs as announced on the cohort's notification date (active once
+mentoring started, completed once it ended), without sending any email. Idempotent: a cohort
+that has pairings is left as it is, and with no accepted applicants nothing happens.
 """
 
 import datetime as dt
@@ -12,7 +13,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
-from cohorts.demo import DEMO_NOTE
+from cohorts.demo import DEMO_EARLIER_NOTE, DEMO_NOTE
 from cohorts.models import Cohort, CommitteeMembership
 
 from .engine import solve
@@ -23,13 +24,19 @@ from .scoring import Weights, explain
 
 @transaction.atomic
 def seed(*, today: dt.date | None = None) -> list[str]:
-    cohort = (
-        Cohort.objects.filter(program__slug="alsc", notes=DEMO_NOTE)
-        .select_related("program")
-        .first()
+    now = timezone.now()
+    lines = []
+    cohorts = Cohort.objects.filter(notes__in=(DEMO_NOTE, DEMO_EARLIER_NOTE)).select_related(
+        "program"
     )
-    if cohort is None or cohort.pairings.exists():
-        return []
+    for cohort in cohorts.order_by("program__slug", "applications_open"):
+        announced_at = dt.datetime.combine(cohort.pairings_notified, dt.time(9), tzinfo=cohort.tz)
+        if announced_at <= now and not cohort.pairings.exists():
+            lines += _pair(cohort, announced_at=announced_at, now=now)
+    return lines
+
+
+def _pair(cohort: Cohort, *, announced_at: dt.datetime, now: dt.datetime) -> list[str]:
     pool = load_pool(cohort)
     if not pool.mentees or not pool.mentors:
         return []
@@ -46,10 +53,11 @@ def seed(*, today: dt.date | None = None) -> list[str]:
         .select_related("user")
         .first()
     )
-    announced_at = dt.datetime.combine(cohort.pairings_notified, dt.time(9), tzinfo=cohort.tz)
-    started = timezone.now() >= dt.datetime.combine(
-        cohort.mentoring_starts, dt.time.min, tzinfo=cohort.tz
-    )
+    started = now >= dt.datetime.combine(cohort.mentoring_starts, dt.time.min, tzinfo=cohort.tz)
+    ended = now > dt.datetime.combine(cohort.mentoring_ends, dt.time.max, tzinfo=cohort.tz)
+    status = Pairing.Status.ANNOUNCED
+    if started:
+        status = Pairing.Status.COMPLETED if ended else Pairing.Status.ACTIVE
     pairings = []
     for i, j in enumerate(result.mentor_of.tolist()):
         if j < 0:
@@ -62,7 +70,7 @@ def seed(*, today: dt.date | None = None) -> list[str]:
                 cohort=cohort,
                 mentor=pool.mentors[j],
                 mentee=pool.mentees[i],
-                status=Pairing.Status.ACTIVE if started else Pairing.Status.ANNOUNCED,
+                status=status,
                 source=Pairing.Source.ENGINE,
                 score=float(scores[i, j]),
                 breakdown=explanation.points,
@@ -73,4 +81,4 @@ def seed(*, today: dt.date | None = None) -> list[str]:
             )
         )
     Pairing.objects.bulk_create(pairings)
-    return [f"Paired {len(pairings)} mentees in {cohort} (announced, under way)."]
+    return [f"Paired {len(pairings)} mentees in {cohort} ({Pairing.Status(status).label.lower()})."]

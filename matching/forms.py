@@ -54,7 +54,7 @@ class RunForm(forms.Form):
         label=_("Keep approved pairs"),
         required=False,
         initial=True,
-        help_text=_("Untick to let the engine replace approved pairs that are not announced."),
+        help_text=_("Uncheck to let the engine replace approved pairs that are not announced."),
     )
     exclude_same_employer = forms.BooleanField(
         label=_("Never pair people from the same employer"), required=False, initial=True

@@ -35,8 +35,10 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 CSRF_FAILURE_VIEW = "mentoring.views.csrf_failure"
 
-# The absolute address of the site, used in every email link.
+# The absolute address of the site, used in every email link (`make run` sets it to the address
+# it serves), and the name the site and its emails go by.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+SITE_NAME = env.str("SITE_NAME", default="Mentoring programs")
 
 INSTALLED_APPS = [
     "mentoring.apps.MentoringAdminConfig",
@@ -91,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "mentoring.context_processors.site",
+                "accounts.context_processors.reader_zone",
             ],
         },
     },
@@ -135,11 +138,13 @@ ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="opti
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_UNIQUE_EMAIL = True
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Mentoring] "
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
 
 LANGUAGE_CODE = "en-us"
 LANGUAGES = [("en-us", _("English"))]
+# The project's own wording of third-party pages (allauth's "Sign In" is our "Log in").
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.str("TIME_ZONE", default="America/Chicago")
 USE_I18N = True
 USE_TZ = True
@@ -211,6 +216,28 @@ COHORT_CREATED_HOOKS = [
     "assessment.services.surveys_create_for_cohort",
 ]
 
+# "Your data": each app's part of what the product holds about a person (`section(*, user)`),
+# shown and downloaded in this order by accounts.personal_data.
+PERSONAL_DATA_SECTIONS = [
+    "accounts.personal_data.account_section",
+    "cohorts.personal_data.section",
+    "applications.personal_data.section",
+    "matching.personal_data.section",
+    "participants.personal_data.section",
+    "assessment.personal_data.section",
+    "notifications.personal_data.section",
+]
+# Deleting an account (accounts.services.user_delete): each app removes the person's name and
+# contact details from its own rows (`erase(*, user)`), highest layer first: matching reads the
+# names on the applications before applications blanks them.
+ACCOUNT_ERASERS = [
+    "participants.personal_data.erase",
+    "matching.personal_data.erase",
+    "applications.personal_data.erase",
+    "cohorts.personal_data.erase",
+    "notifications.personal_data.erase",
+]
+
 # Planners that create due notifications (each `planner(*, now) -> int`, idempotent by key);
 # run by the beat's plan task and by `manage.py tick`.
 NOTIFICATION_PLANNERS = [
@@ -219,6 +246,7 @@ NOTIFICATION_PLANNERS = [
     "participants.planners.plan_goal_sheet_reminders",
     "assessment.planners.plan_survey_invitations",
     "participants.health.pulse.plan_pulse_checks",
+    "cohorts.planners.plan_call_open_notices",
 ]
 
 # The notification outbox (notifications/delivery.py): how long a worker's claim on a message
@@ -232,4 +260,5 @@ NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=8)
 NOTIFICATION_PRIVATE_LINKS = [
     (r"/surveys/[A-Za-z0-9_\-]+/", "/surveys/(personal link)/"),
     (r"/pulse/[A-Za-z0-9_\-]+/", "/pulse/(personal link)/"),
+    (r"/subscriptions/[A-Za-z0-9_\-]+/", "/subscriptions/(personal link)/"),
 ]

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("applications.urls")),
     path("", include("participants.urls")),
     path("", include("assessment.urls")),
+    path("", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     re_path(
         MOVED_ADMIN, RedirectView.as_view(url="/admin/participants/%(rest)s", query_string=True)

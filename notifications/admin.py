@@ -154,9 +154,7 @@ class NotificationAdmin(admin.ModelAdmin):
         count = notification_cancel(notifications=queryset)
         self.message_user(
             request,
-            ngettext(
-                "%(count)d notification cancelled.", "%(count)d notifications cancelled.", count
-            )
+            ngettext("%(count)d notification canceled.", "%(count)d notifications canceled.", count)
             % {"count": count},
             messages.SUCCESS if count else messages.WARNING,
         )

@@ -33,7 +33,7 @@ def render_email(*, template: str, context: dict) -> tuple[str, str, str]:
     both, and `program_name` should be. Raises ValueError when the HTML holds a relative link.
     Returns (subject, text, html).
     """
-    context = {"SITE_URL": settings.SITE_URL, **context}
+    context = {"SITE_URL": settings.SITE_URL, "SITE_NAME": settings.SITE_NAME, **context}
     text = render_to_string(f"{template}.txt", context, using="text").strip()
     subject, _sep, body = text.partition("\n")
     subject = " ".join(subject.split())

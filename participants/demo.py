@@ -1,17 +1,19 @@
 """Demo data for My mentoring: what each program tells its matched pairs, and goals, progress
-notes and check-ins for the ALSC demo pairings (made by the committee workflow's seeder; with
-none there, nothing is added). Idempotent: fills only what is empty, never overwrites edits."""
+notes, check-ins and orientation attendance for the demo pairings (made by the committee
+workflow's seeder; with none there, nothing is added). One pair in each cohort under way has not
+met for over a month, so its "What's next" asks for a check-in. Idempotent: fills only what is
+empty, never overwrites edits."""
 
 import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
 
-from cohorts.demo import DEMO_NOTE
+from cohorts.demo import DEMO_EARLIER_NOTE, DEMO_NOTE
 from cohorts.models import Program
 from matching.models import Pairing
 
-from .models import CheckIn, Goal, GoalProgressNote
+from .models import Attendance, CheckIn, Goal, GoalProgressNote
 
 PROGRAM_TEXTS = {
     "alsc": {
@@ -71,6 +73,39 @@ PROGRAM_TEXTS = {
     },
 }
 
+PROGRESS_NOTES = {
+    "alsc": "Storytime plan drafted; my mentor suggested adding a rhyme in both languages at "
+    "the start and the end.",
+    "other": "Plan and timeline drafted; my mentor suggested checking the holdings report "
+    "before touching the records.",
+}
+
+# The goals of pairs in Core and ALCTS (leadership and technical services); ALSC's are below.
+WORKPLACE_GOALS = [
+    {
+        "title": "Lead a small cataloging project from start to finish",
+        "specific": "The mentee plans and leads the cleanup of the library's serials records, "
+        "with the mentor reviewing the plan and the timeline.",
+        "measurable": "The records are cleaned and a one-page report goes to the department head.",
+        "achievable": "The department agreed to give the mentee four hours a week for it.",
+        "relevant": "The mentee wants to move into a supervisory role.",
+        "time_bound": "Plan in the first month; done by the end of the fourth.",
+        "status": Goal.Status.IN_PROGRESS,
+        "days": 120,
+    },
+    {
+        "title": "Present at a division webinar or conference",
+        "specific": "The mentee writes a proposal about a workflow they improved and submits it "
+        "to a webinar series or a conference of the division.",
+        "measurable": "The proposal is submitted.",
+        "achievable": "The mentor has reviewed proposals for the program committee.",
+        "relevant": "Presenting builds the mentee's network and leadership in the division.",
+        "time_bound": "Before the next call for proposals closes.",
+        "status": Goal.Status.NOT_STARTED,
+        "days": 180,
+    },
+]
+
 DEMO_GOALS = [
     {
         "title": "Plan and lead a bilingual storytime",
@@ -113,29 +148,32 @@ def _fill_program_texts() -> int:
     return changed
 
 
-def _seed_pairing(pairing: Pairing, today: dt.date) -> bool:
+def _seed_pairing(pairing: Pairing, today: dt.date, *, quiet: bool = False) -> bool:
+    """Goals, a progress note and check-ins up to today (none in the last month if `quiet`)."""
     if pairing.goals.exists() or pairing.check_ins.exists():
         return False
+    cohort = pairing.cohort
     mentor, mentee = pairing.mentor.applicant, pairing.mentee.applicant
-    start = (
-        pairing.announced_at.date() if pairing.announced_at else pairing.cohort.pairings_notified
-    )
-    for data in DEMO_GOALS:
+    start = pairing.announced_at.date() if pairing.announced_at else cohort.pairings_notified
+    finished = cohort.mentoring_ends < today
+    goals = DEMO_GOALS if cohort.program.slug == "alsc" else WORKPLACE_GOALS
+    for data in goals:
         data = dict(data)
         days = data.pop("days")
+        if finished:
+            data["status"] = Goal.Status.ACHIEVED
         goal = Goal.objects.create(
             pairing=pairing,
             created_by=mentee,
             target_date=start + dt.timedelta(days=days),
             **data,
         )
-        if goal.status == Goal.Status.IN_PROGRESS:
+        if goal.status in (Goal.Status.IN_PROGRESS, Goal.Status.ACHIEVED) and days == 120:
             GoalProgressNote.objects.create(
                 goal=goal,
                 author=mentee,
                 date=min(today, start + dt.timedelta(days=40)),
-                note="Storytime plan drafted; my mentor suggested adding a rhyme in both "
-                "languages at the start and the end.",
+                note=PROGRESS_NOTES["alsc" if goals is DEMO_GOALS else "other"],
             )
     meetings = [
         (
@@ -147,10 +185,24 @@ def _seed_pairing(pairing: Pairing, today: dt.date) -> bool:
         (30, CheckIn.Mode.VIDEO, "Finished the goal sheet together.", mentor),
         (52, CheckIn.Mode.PHONE, "", mentee),
     ]
+    last_day = min(today, cohort.mentoring_ends)
+    if quiet:
+        last_day -= dt.timedelta(days=35)
+    # Then every three weeks, as the pair agreed, until today (or the end of mentoring).
+    offset = 73
+    while start + dt.timedelta(days=offset) <= last_day:
+        mode = CheckIn.Mode.VIDEO if offset % 2 else CheckIn.Mode.PHONE
+        meetings.append((offset, mode, "", mentor if offset % 2 else mentee))
+        offset += 21
     for offset, mode, notes, who in meetings:
         day = start + dt.timedelta(days=offset)
-        if day <= today:
+        if day <= last_day:
             CheckIn.objects.create(pairing=pairing, date=day, mode=mode, notes=notes, logged_by=who)
+    if cohort.orientation_date and cohort.orientation_date < today:
+        for application in (pairing.mentor, pairing.mentee):
+            Attendance.objects.get_or_create(
+                application=application, milestone=None, defaults={"attended": True}
+            )
     return True
 
 
@@ -159,11 +211,16 @@ def seed(*, today: dt.date | None = None) -> list[str]:
     today = today or timezone.localdate()
     _fill_program_texts()
     pairings = (
-        Pairing.objects.announced()
-        .filter(cohort__program__slug="alsc", cohort__notes=DEMO_NOTE)
-        .select_related("cohort", "mentor__applicant", "mentee__applicant")
+        Pairing.objects.filter(status__in=Pairing.ANNOUNCED_STATUSES)
+        .filter(cohort__notes__in=(DEMO_NOTE, DEMO_EARLIER_NOTE))
+        .select_related("cohort__program", "mentor__applicant", "mentee__applicant")
+        .order_by("pk")
     )
-    seeded = sum(_seed_pairing(pairing, today) for pairing in pairings)
+    seeded, quiet_cohorts = 0, set()
+    for pairing in pairings:
+        quiet = pairing.cohort_id not in quiet_cohorts and pairing.cohort.mentoring_ends >= today
+        quiet_cohorts.add(pairing.cohort_id)
+        seeded += _seed_pairing(pairing, today, quiet=quiet)
     if not seeded:
         return []
-    return [f"My mentoring: goals and check-ins added to {seeded} ALSC demo pairing(s)."]
+    return [f"My mentoring: goals and check-ins added to {seeded} demo pairing(s)."]

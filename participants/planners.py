@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils.formats import date_format
 
+from accounts import timezones
 from applications.models import Application
 from cohorts.models import Cohort
 from matching.models import Pairing
@@ -61,13 +62,11 @@ def plan_orientation_reminders(*, now: dt.datetime) -> int:
                 user=application.applicant, application=application, program=cohort.program
             )
             local = starts.astimezone(tz)
-            if cohort.orientation_time:
-                when = (
-                    f"{date_format(local, 'l, F j, Y, g:i A T')} "
-                    f"({selectors.zone_label(tz.key)} time)"
-                )
-            else:
-                when = date_format(cohort.orientation_date, "l, F j, Y")
+            when = timezones.when(
+                starts if cohort.orientation_time else cohort.orientation_date,
+                zone=cohort.tz,
+                reader_zone=tz,
+            )
             with transaction.atomic():
                 _notification, was_created = notification_create(
                     key=key,

@@ -2,14 +2,13 @@
 so another pair's id answers 404 whoever asks (committee members included)."""
 
 import datetime as dt
-import functools
 import zoneinfo
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from accounts.models import time_zone_choices
+from accounts import timezones
 from applications.choices import OUTSIDE_US
 from applications.models import Application
 from assessment.models import Invitation
@@ -18,6 +17,7 @@ from cohorts.models import AreaOfInterest, Cohort, Milestone, Program, TimelineE
 from cohorts.timeline import Phase
 from matching.models import Pairing
 
+from .health.models import PulseCheck
 from .models import Attendance, CheckIn, Goal, GoalProgressNote, ProblemReport
 
 # Applications whose dates still concern the person (the calendar feed).
@@ -85,14 +85,7 @@ def person_time_zone(*, user, application: Application | None, program: Program)
     return program.tz
 
 
-@functools.cache
-def _zone_labels() -> dict[str, str]:
-    return {zone: str(label) for zone, label in time_zone_choices()}
-
-
-def zone_label(name: str) -> str:
-    """ "Eastern (New York)" for America/New_York; the name itself for an unknown zone."""
-    return _zone_labels().get(name, name.replace("_", " "))
+zone_label = timezones.zone_label
 
 
 def milestone_concerns(milestone: Milestone, *, is_mentor: bool, is_mentee: bool) -> bool:
@@ -114,6 +107,12 @@ class PairingView:
     my_reports: list[ProblemReport]
     goal_sheet_due: dt.date | None
     today: dt.date
+    open_pulse_check: PulseCheck | None = None
+
+    @property
+    def partner_left(self) -> bool:
+        """The partner deleted their account: their name and contact details are gone."""
+        return not self.partner.applicant.is_active and not self.partner.full_name
 
     @property
     def partner_role(self) -> str:
@@ -244,6 +243,13 @@ def _user_pairings(user) -> QuerySet[Pairing]:
                 queryset=ProblemReport.objects.filter(reported_by=user),
                 to_attr="my_reports",
             ),
+            Prefetch(
+                "pulse_checks",
+                queryset=PulseCheck.objects.filter(
+                    application__applicant=user, answered_at__isnull=True
+                ).order_by("-offset_days"),
+                to_attr="my_open_pulse_checks",
+            ),
         )
         .order_by("pk")
     )
@@ -311,6 +317,9 @@ def _pairing_view(pairing: Pairing, application: Application, *, today: dt.date)
         my_reports=pairing.my_reports,
         goal_sheet_due=goal_sheet_due(pairing),
         today=today,
+        open_pulse_check=next(
+            (c for c in pairing.my_open_pulse_checks if c.application_id == application.pk), None
+        ),
     )
 
 

@@ -21,6 +21,7 @@ from . import selectors, services
 from .calendar import build_calendar, cohort_events, person_events
 from .forms import CheckInForm, GoalForm, ProblemReportForm, ProgressNoteForm
 from .models import CalendarFeed, Goal
+from .todo import todo_items
 
 
 def _pairing_or_404(request, pairing_id: int) -> Pairing:
@@ -64,13 +65,15 @@ def _render_form(request, pairing, form, *, title, intro="", submit, extra=None)
 @login_required
 @require_GET
 def my_mentoring(request):
-    participations = selectors.participations_for_user(user=request.user)
+    now = timezone.now()
+    participations = selectors.participations_for_user(user=request.user, now=now)
     return render(
         request,
         "participants/my_mentoring.html",
         {
             "participations": participations,
-            "now": timezone.now(),
+            "todo": todo_items(user=request.user, participations=participations, now=now),
+            "now": now,
             "max_goals": Goal.MAX_PER_PAIRING,
         },
     )

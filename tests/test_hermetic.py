@@ -45,6 +45,7 @@ HOSTILE_DOTENV = {
     "NOTIFICATION_RETRY_BASE_SECONDS": "0.1",
     "NOTIFICATION_RETRY_MAX_SECONDS": "0.2",
     "SITE_URL": "https://hostile.example.net",
+    "SITE_NAME": "Hostile Site",
     "TIME_ZONE": "Asia/Tokyo",
 }
 
@@ -169,6 +170,7 @@ def test_the_shell_and_a_dotenv_file_change_no_setting_the_tests_see(tmp_path):
         "task_eager_propagates": True,
     }
     assert seen["SITE_URL"] == "http://127.0.0.1:8000"
+    assert seen["SITE_NAME"] == "Mentoring programs"
     assert seen["TIME_ZONE"] == "America/Chicago"
     assert seen["ACCOUNT_EMAIL_VERIFICATION"] == "optional"
     assert seen["DATABASES"]["default"]["CONN_MAX_AGE"] == 0

@@ -10,7 +10,7 @@ from django.test import Client
 
 from applications.models import Application
 from assessment.models import Invitation
-from cohorts.demo import DEMO_NOTE, DEMO_PASSWORD
+from cohorts.demo import DEMO_EARLIER_NOTE, DEMO_NOTE, DEMO_PASSWORD
 from cohorts.models import Cohort
 from matching.models import Pairing
 from participants.health.models import PulseCheck
@@ -31,10 +31,11 @@ def pages_for(email: str, urls: list[str]) -> dict[str, bytes]:
 
 def test_the_pages_people_use_are_valid_html(assert_valid_html):
     call_command("seed_demo")
-    core = Cohort.objects.get(program__slug="core", notes=DEMO_NOTE)
-    alsc = Cohort.objects.get(program__slug="alsc", notes=DEMO_NOTE)
-    application = Application.objects.get(applicant__email="applicant@example.org", cohort=core)
-    pairing = Pairing.objects.filter(cohort=alsc).select_related("mentee__applicant").first()
+    call = Cohort.objects.get(program__slug="alsc", notes=DEMO_NOTE)  # the open call
+    core = Cohort.objects.get(program__slug="core", notes=DEMO_NOTE)  # under way
+    alsc = Cohort.objects.get(program__slug="alsc", notes=DEMO_EARLIER_NOTE)  # finished
+    application = Application.objects.get(applicant__email="applicant@example.org", cohort=call)
+    pairing = Pairing.objects.filter(cohort=core).select_related("mentee__applicant").first()
     participant = pairing.mentee.applicant.email
 
     pages = pages_for(
@@ -43,7 +44,8 @@ def test_the_pages_people_use_are_valid_html(assert_valid_html):
             "/my/applications/",
             f"/my/applications/{application.pk}/",
             f"/my/applications/{application.pk}/withdraw/",
-            f"/programs/core/cohorts/{core.slug}/apply/",
+            f"/programs/alsc/cohorts/{call.slug}/apply/",
+            "/my/account/",
         ],
     )
     pages |= pages_for(
@@ -79,4 +81,8 @@ def test_the_pages_people_use_are_valid_html(assert_valid_html):
     pages["/surveys/<token>/"] = anonymous.content
     pulse = PulseCheck.objects.create(pairing=pairing, application=pairing.mentee, offset_days=30)
     pages["/pulse/<token>/"] = Client().get(pulse.get_absolute_url()).content
+    for url in ["/", "/programs/alcts/", call.get_absolute_url(), "/programs/core/tell-me/"]:
+        response = Client().get(url)
+        assert response.status_code == 200, url
+        pages[url] = response.content
     assert_valid_html(pages)

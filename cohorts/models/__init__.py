@@ -2,6 +2,7 @@
 
 programs.py  MembershipRule, Program, AreaOfInterest, CommitteeMembership
 cohorts.py   Cohort (with its timeline, see cohorts.timeline) and Milestone
+subscriptions.py  CallSubscription ("tell me when applications open")
 """
 
 from .cohorts import Cohort, CohortManager, Milestone, TimelineEntry
@@ -11,9 +12,11 @@ from .programs import (
     MembershipRule,
     Program,
 )
+from .subscriptions import CallSubscription
 
 __all__ = [
     "AreaOfInterest",
+    "CallSubscription",
     "Cohort",
     "CohortManager",
     "CommitteeMembership",

@@ -33,6 +33,7 @@ class TimelineEntry:
     ends: dt.date | None
     phase: Phase
     state: str  # "past", "current" or "future"
+    at: dt.datetime | None = None  # the instant, for a deadline or an event with a time
 
     @property
     def when(self) -> str:
@@ -237,13 +238,15 @@ class Cohort(models.Model):
                 self.applications_open,
                 None,
                 Phase.ACCEPTING,
+                None,
             ),
             (
                 "applications_close",
-                _("Application deadline (11:59 p.m. program time)"),
+                _("Application deadline"),
                 self.applications_close,
                 None,
                 Phase.ACCEPTING,
+                self.application_deadline,
             ),
             (
                 "pairings_notified",
@@ -251,6 +254,7 @@ class Cohort(models.Model):
                 self.pairings_notified,
                 None,
                 Phase.MATCHING,
+                None,
             ),
         ]
         if self.orientation_date:
@@ -261,6 +265,7 @@ class Cohort(models.Model):
                     self.orientation_date,
                     self.orientation_end_date,
                     Phase.ORIENTATION,
+                    self.orientation_starts_at if self.orientation_time else None,
                 )
             )
         rows.append(
@@ -270,10 +275,11 @@ class Cohort(models.Model):
                 self.mentoring_starts,
                 None,
                 Phase.IN_PROGRESS,
+                None,
             )
         )
         rows.extend(
-            (f"milestone-{m.pk}", m.title, m.date, m.end_date, Phase.IN_PROGRESS)
+            (f"milestone-{m.pk}", m.title, m.date, m.end_date, Phase.IN_PROGRESS, m.starts_at)
             for m in self.milestones.all()
         )
         rows.append(
@@ -283,6 +289,7 @@ class Cohort(models.Model):
                 self.mentoring_ends,
                 None,
                 Phase.IN_PROGRESS,
+                None,
             )
         )
         rows.append(
@@ -292,11 +299,12 @@ class Cohort(models.Model):
                 self.assessment_closes,
                 None,
                 Phase.ASSESSMENT,
+                None,
             )
         )
         rows.sort(key=lambda row: row[2])
         entries = []
-        for key, label, starts, ends, phase in rows:
+        for key, label, starts, ends, phase, at in rows:
             last = ends or starts
             if last < today:
                 state = "past"
@@ -304,7 +312,7 @@ class Cohort(models.Model):
                 state = "current"
             else:
                 state = "future"
-            entries.append(TimelineEntry(key, str(label), starts, ends, phase, state))
+            entries.append(TimelineEntry(key, str(label), starts, ends, phase, state, at))
         return entries
 
     def next_date(self, now: dt.datetime | None = None) -> TimelineEntry | None:

@@ -67,6 +67,11 @@ class Program(models.Model):
             "applicants who identify as BIPOC."
         ),
     )
+    membership_url = models.URLField(
+        _("where to join or renew"),
+        blank=True,
+        help_text=_("The association's page to join or renew; linked from the application form."),
+    )
     membership_rechecked_at_start = models.BooleanField(
         _("membership re-checked at start"),
         default=False,

@@ -59,8 +59,8 @@ def _solve_flow(
     """Exact lexicographic optimum on the candidate edges with OR-Tools' min-cost flow.
 
     Source -> mentee (capacity 1) -> mentor (capacity 1, cost -score) -> sink (capacity =
-    the mentor's capacity); ``solve_max_flow_with_min_cost`` maximises the flow (matched
-    mentees) first and then minimises the cost. Scores that are not exact decimals are
+    the mentor's capacity); ``solve_max_flow_with_min_cost`` maximizes the flow (matched
+    mentees) first and then minimizes the cost. Scores that are not exact decimals are
     scaled by a large power of two (:func:`_scaled_costs`). Returns None when no scaling
     fits or the solver does not report an optimum.
     """

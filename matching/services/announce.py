@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.timezones import person_zone
 from applications.models import Application
 from cohorts.models import Cohort
 from cohorts.permissions import require_chair
@@ -90,6 +91,7 @@ def _introduction(pairing: Pairing, side: str) -> PlannedEmail:
             "offer": partner.mentor_offer if side == "mentee" else "",
         },
         "shared_areas": shared,
+        "reader_zone": person_zone(me.time_zone, me.applicant.time_zone),
         **_dates(cohort),
     }
     return PlannedEmail(

@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from applications.models import Application
-from cohorts.demo import DEMO_NOTE
+from cohorts.demo import DEMO_EARLIER_NOTE, DEMO_NOTE
 from tests.applications.factories import AcceptedApplicationFactory
 from tests.cohorts.factories import CohortFactory, ProgramFactory
 
@@ -38,7 +38,14 @@ def test_demo_gives_each_current_cohort_its_applicants_and_is_idempotent():
         ).count()
         for slug in ("core", "alcts", "alsc")
     }
-    assert counts["core"] >= 5 and counts["alcts"] >= 40 and counts["alsc"] == 12
+    assert counts["core"] == 10 and counts["alcts"] == 40 and counts["alsc"] == 8
+    earlier = Application.objects.filter(cohort__notes=DEMO_EARLIER_NOTE)
+    assert earlier.filter(cohort__program__slug="alsc", status="accepted").count() == 12
+    assert earlier.filter(cohort__program__slug="alcts", status="accepted").count() == 6
+    # ALSC's open call shows its rules: a mentee who is not a member, a funded-membership request.
+    alsc = Application.objects.filter(cohort__program__slug="alsc", cohort__notes=DEMO_NOTE)
+    assert alsc.filter(role="mentee", membership_status="not_member", status="submitted").exists()
+    assert alsc.filter(role="mentor", membership_status="funded_request").exists()
     alcts = Application.objects.filter(cohort__program__slug="alcts", cohort__notes=DEMO_NOTE)
     assert set(alcts.values_list("status", flat=True)) == {"accepted"}
     assert {"mentor", "mentee", "both"} <= set(alcts.values_list("role", flat=True))

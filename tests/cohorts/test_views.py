@@ -46,8 +46,16 @@ def test_cohort_page_shows_the_timeline_with_the_current_phase_marked(client):
     assert cohort.applications_close.strftime("%B") in page
     days = (cohort.applications_close - timezone.localdate()).days
     assert f"{days} days left to apply" in page
-    assert f"at 11:59 p.m. {cohort.deadline_zone}" in page
-    assert cohort.deadline_zone in ("CST", "CDT")
+    deadline = cohort.applications_close.strftime("%A, %B %-d, %Y")
+    assert f"Applications close {deadline}, 11:59 p.m. Central Time." in page
+    assert "CST" not in page and "CDT" not in page
+
+
+def test_a_reader_in_guam_also_reads_the_deadline_in_guam_time(client):
+    cohort = CohortFactory(phase="accepting")
+    client.cookies["tz"] = "Pacific/Guam"
+    page = client.get(cohort.get_absolute_url()).content.decode()
+    assert "11:59 p.m. Central Time (" in page and " Chamorro for you)" in page
 
 
 def test_cohort_page_before_opening_says_when_applications_open(client):
@@ -80,4 +88,4 @@ def test_deadline_day_is_shown_in_the_program_time_zone_not_the_servers(client):
     cohort = CohortFactory(phase="accepting", program=ProgramFactory(time_zone="Pacific/Honolulu"))
     page = client.get(cohort.get_absolute_url()).content.decode()
     assert f"{cohort.applications_close:%A, %B} {cohort.applications_close.day}," in page
-    assert "at 11:59 p.m. HST" in page
+    assert "11:59 p.m. Hawaii Time" in page

@@ -34,7 +34,7 @@ def log_in(page, url, email):
     page.goto(url + "/accounts/login/")
     page.get_by_label("Email").fill(email)
     page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
 
 
 def test_a_participant_sees_the_partner_and_adds_a_goal_and_a_check_in(

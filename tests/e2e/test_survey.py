@@ -71,7 +71,7 @@ def test_a_mentee_answers_from_the_emailed_link_on_a_phone_and_the_chair_reads_t
     page.goto(live_server.url + "/accounts/login/")
     page.get_by_label("Email").fill(chair.email)
     page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     page.goto(f"{live_server.url}/admin/assessment/survey/results/{cohort.pk}/")
     assert page.get_by_role("heading", name="Response rate").is_visible()
     rates = page.get_by_role("table", name="Invitations sent and responses received").inner_text()

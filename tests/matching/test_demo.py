@@ -1,6 +1,6 @@
 import pytest
 
-from cohorts.demo import DEMO_NOTE
+from cohorts.demo import DEMO_EARLIER_NOTE, DEMO_NOTE
 from cohorts.demo import seed as cohorts_seed
 from cohorts.models import Cohort
 from matching.demo import seed
@@ -17,19 +17,26 @@ def test_demo_seed_does_nothing_without_accepted_applicants():
     assert seed() == []
 
 
-def test_demo_seed_pairs_the_alsc_cohort_once_and_leaves_alcts_for_the_chair():
+def test_demo_seed_pairs_the_cohorts_past_their_notification_once_and_leaves_alcts_for_the_chair():
     cohorts_seed()
-    alsc = Cohort.objects.get(program__slug="alsc", notes=DEMO_NOTE)
-    alcts = Cohort.objects.get(program__slug="alcts", notes=DEMO_NOTE)
-    for cohort in (alsc, alcts):
+    core = Cohort.objects.get(program__slug="core", notes=DEMO_NOTE)  # under way
+    alsc = Cohort.objects.get(program__slug="alsc", notes=DEMO_EARLIER_NOTE)  # finished
+    alcts = Cohort.objects.get(program__slug="alcts", notes=DEMO_NOTE)  # in matching
+    for cohort in (core, alsc, alcts):
         for _ in range(2):
             ApplicationFactory(cohort=cohort, role="mentor", status="accepted")
             ApplicationFactory(cohort=cohort, role="mentee", status="accepted")
 
-    assert seed() == [f"Paired 2 mentees in {alsc} (announced, under way)."]
+    assert seed() == [
+        f"Paired 2 mentees in {alsc} (completed).",
+        f"Paired 2 mentees in {core} (active).",
+    ]
     assert seed() == []
-    pairings = Pairing.objects.filter(cohort=alsc)
-    assert pairings.count() == 2
-    assert set(pairings.values_list("status", flat=True)) == {Pairing.Status.ACTIVE}
-    assert all(p.reasons and p.announced_at for p in pairings)
+    assert set(Pairing.objects.filter(cohort=core).values_list("status", flat=True)) == {
+        Pairing.Status.ACTIVE
+    }
+    assert set(Pairing.objects.filter(cohort=alsc).values_list("status", flat=True)) == {
+        Pairing.Status.COMPLETED
+    }
+    assert all(p.reasons and p.announced_at for p in Pairing.objects.all())
     assert not Pairing.objects.filter(cohort=alcts).exists()

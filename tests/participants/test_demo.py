@@ -25,16 +25,16 @@ def test_demo_fills_program_texts_and_does_nothing_without_pairings():
     assert not Goal.objects.exists()
 
 
-def test_demo_adds_goals_notes_and_check_ins_to_alsc_demo_pairings_once():
+def test_demo_adds_goals_notes_and_check_ins_to_the_demo_pairings_once():
     cohorts_demo.seed()
-    cohort = Cohort.objects.get(program__slug="alsc", notes=cohorts_demo.DEMO_NOTE)
-    pairing = AnnouncedPairingFactory(cohort=cohort)
+    cohort = Cohort.objects.get(program__slug="alsc", notes=cohorts_demo.DEMO_EARLIER_NOTE)
+    pairing = AnnouncedPairingFactory(cohort=cohort, status="completed")
     alsc = Program.objects.get(slug="alsc")
     alsc.suggested_activities = "Edited by the committee"
     alsc.save()
     assert demo.seed()
     counts = (Goal.objects.count(), GoalProgressNote.objects.count(), CheckIn.objects.count())
-    assert counts[0] == 2 and counts[1] == 1 and counts[2] >= 2
+    assert counts[0] == 2 and counts[1] == 1 and counts[2] >= 3
     assert demo.seed() == []
     assert counts == (
         Goal.objects.count(),
@@ -42,5 +42,8 @@ def test_demo_adds_goals_notes_and_check_ins_to_alsc_demo_pairings_once():
         CheckIn.objects.count(),
     )
     assert pairing.goals.count() == 2
+    # The cohort has finished: its goals are achieved, and no check-in is after its end.
+    assert set(pairing.goals.values_list("status", flat=True)) == {Goal.Status.ACHIEVED}
+    assert not pairing.check_ins.filter(date__gt=cohort.mentoring_ends).exists()
     alsc.refresh_from_db()
     assert alsc.suggested_activities == "Edited by the committee"  # never overwritten

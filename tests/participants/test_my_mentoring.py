@@ -182,8 +182,8 @@ def test_orientation_in_the_persons_own_time_zone_with_link_and_attendance(clien
     )
     client = login(client, pairing.mentee.applicant)
     page = client.get(HOME).content.decode()
-    assert "11:00 AM" in page  # 1 p.m. Chicago is 11 a.m. in Los Angeles
-    assert "Pacific (Los Angeles)" in page
+    # 1 p.m. Chicago is 11 a.m. in Los Angeles, in the one phrase used everywhere.
+    assert "1 p.m. Central Time (11 a.m. Pacific for you)" in page
     assert "https://meet.example.org/orientation" in page
     assert "Attendance is required." in page
     assert "Attendance recorded" not in page

@@ -58,7 +58,8 @@ def test_orientation_reminder_goes_two_days_before_to_every_accepted_participant
     assert sorted(m.to[0] for m in mail.outbox) == sorted(a.email for a in accepted)
     eastern = next(m for m in mail.outbox if m.to[0] == accepted[0].email)
     assert "orientation" in eastern.subject
-    assert "2:00 PM" in eastern.body  # 1 p.m. Chicago, shown in the person's Eastern time
+    # 1 p.m. Chicago, and in the person's Eastern time, in the one phrase.
+    assert "1 p.m. Central Time (2 p.m. Eastern for you)" in eastern.body
     assert "https://meet.example.org/o" in eastern.body
     assert "/my/mentoring/" in eastern.body
     assert Notification.objects.filter(kind="orientation_reminder").count() == 2

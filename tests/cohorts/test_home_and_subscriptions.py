@@ -1,0 +1,212 @@
+"""The home page shows every open call, and "Tell me when applications open" (double opt-in,
+one email per call, one-click unsubscribe)."""
+
+import datetime as dt
+import re
+import threading
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.utils import timezone
+
+from cohorts.models import CallSubscription
+from cohorts.planners import plan_call_open_notices
+from cohorts.selectors import expected_call_month
+from cohorts.services import call_subscription_request
+from notifications.delivery import deliver_due
+from notifications.models import Notification
+from notifications.services import notification_cancel
+from tests.cohorts.factories import CohortFactory, ProgramFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_shows_an_open_call_beside_the_programs_running_cohort(
+    client, django_assert_max_num_queries
+):
+    """ALCTS's 2018-19 call ran while its 2017 cohort mentored: both must show, call first."""
+    program = ProgramFactory(name="ALCTS Mentoring Program", slug="alcts")
+    running = CohortFactory(program=program, phase="in_progress", name="2017 cohort")
+    call = CohortFactory(program=program, phase="accepting", name="2018–19 cohort")
+    other = CohortFactory(phase="accepting", name="2031 cohort")
+    with django_assert_max_num_queries(6):
+        response = client.get("/")
+    page = response.content.decode()
+    card = page.split('id="program-alcts"', 1)[1].split("</section>", 1)[0]
+    assert call.name in card and running.name in card
+    assert card.index(call.name) < card.index(running.name)
+    assert f"/programs/alcts/cohorts/{call.slug}/apply/" in card
+    assert "Also under way" in card
+    assert "Mentoring in progress" in card
+    assert "Tell me when applications open" not in card
+    assert other.name in page
+
+
+def test_home_gives_the_expected_month_and_a_subscription_form_when_no_call_is_open(client):
+    program = ProgramFactory(slug="core", name="Core Mentoring Program")
+    today = timezone.localdate()
+    CohortFactory(program=program, phase="in_progress")
+    last_open = program.cohorts.get().applications_open
+    response = client.get("/")
+    page = response.content.decode()
+    expected = expected_call_month(cohorts=list(program.cohorts.all()), today=today)
+    assert expected.month == last_open.month and expected > last_open
+    assert f"The next call is expected in <strong>{expected:%B %Y}</strong>" in page
+    assert 'action="/programs/core/tell-me/"' in page
+    assert "Tell me when applications open" in page
+
+
+def test_expected_call_month_is_the_usual_month_not_in_the_past():
+    cohorts = [CohortFactory.build(applications_open=dt.date(2018, 1, 29))]
+    assert expected_call_month(cohorts=cohorts, today=dt.date(2026, 11, 26)) == dt.date(2027, 1, 1)
+    assert expected_call_month(cohorts=cohorts, today=dt.date(2026, 1, 3)) == dt.date(2026, 1, 1)
+    assert expected_call_month(cohorts=[], today=dt.date(2026, 1, 3)) is None
+
+
+def _link(message, name):
+    return re.search(rf"http://\S+(/subscriptions/\S+/{name}/)", message.body).group(1)
+
+
+def test_subscribe_confirm_notify_once_and_unsubscribe(client, django_capture_on_commit_callbacks):
+    program = ProgramFactory(slug="alsc", name="ALSC Mentoring Program")
+    CohortFactory(program=program, phase="in_progress")
+
+    # 1. Ask: a confirmation email, nothing else. The typed address is kept on a bad submit.
+    bad = client.post("/programs/alsc/tell-me/", {"email": "not-an-address"})
+    assert bad.status_code == 200 and 'value="not-an-address"' in bad.content.decode()
+    assert "Enter an email address like name@example.org." in bad.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/programs/alsc/tell-me/", {"email": " Reader@Example.org "})
+    assert response.status_code == 302
+    assert "Check your inbox" in client.get(response["Location"]).content.decode()
+    assert len(mail.outbox) == 1
+    confirmation = mail.outbox[0]
+    assert confirmation.to == ["reader@example.org"]
+    subscription = CallSubscription.objects.get()
+    assert subscription.status == CallSubscription.Status.PENDING
+
+    # 2. Not confirmed: a new call tells nobody.
+    call = CohortFactory(program=program, phase="accepting", name="2031–32 cohort")
+    assert plan_call_open_notices(now=timezone.now()) == 0
+
+    # 3. Confirm: opening the link shows a button (a link checker confirms nothing); POST does.
+    confirm_path = _link(confirmation, "confirm")
+    assert client.get(confirm_path).status_code == 200
+    subscription.refresh_from_db()
+    assert subscription.status == CallSubscription.Status.PENDING
+    assert client.post(confirm_path).status_code == 200
+    subscription.refresh_from_db()
+    assert subscription.status == CallSubscription.Status.CONFIRMED
+
+    # 4. The open call: one email, however often the planner runs.
+    assert plan_call_open_notices(now=timezone.now()) == 1
+    assert plan_call_open_notices(now=timezone.now()) == 0
+    deliver_due()
+    deliver_due()
+    notices = Notification.objects.filter(kind="call_open")
+    assert notices.count() == 1
+    notice = mail.outbox[-1]
+    assert "Applications are open" in notice.subject and call.name in notice.subject
+    assert f"/programs/alsc/cohorts/{call.slug}/" in notice.body
+    assert "11:59 p.m. Central Time" in notice.body
+
+    # 5. One click unsubscribes, no login, no form.
+    unsubscribe_path = _link(notice, "unsubscribe")
+    response = client.get(unsubscribe_path)
+    assert response.status_code == 200 and "You are unsubscribed" in response.content.decode()
+    subscription.refresh_from_db()
+    assert subscription.status == CallSubscription.Status.UNSUBSCRIBED
+    assert client.post(confirm_path).status_code == 404  # an unsubscribed link confirms nothing
+
+    # 6. The next call tells nobody.
+    CohortFactory(program=program, phase="accepting", name="2032–33 cohort")
+    assert plan_call_open_notices(now=timezone.now()) == 0
+    assert Notification.objects.filter(kind="call_open").count() == 1
+    assert len(mail.outbox) == 2
+
+
+def test_a_confirmed_address_asking_again_gets_no_email_and_requests_are_capped():
+    program = ProgramFactory()
+    subscription = call_subscription_request(program=program, email="a@example.org")
+    subscription.status = CallSubscription.Status.CONFIRMED
+    subscription.save()
+    call_subscription_request(program=program, email="A@example.org")
+    assert Notification.objects.filter(kind="call_subscription_confirm").count() == 1
+
+    for _ in range(CallSubscription.MAX_CONFIRMATIONS + 3):
+        call_subscription_request(program=program, email="b@example.org")
+    assert (
+        Notification.objects.filter(
+            kind="call_subscription_confirm", recipient="b@example.org"
+        ).count()
+        == CallSubscription.MAX_CONFIRMATIONS
+    )
+
+
+def test_unsubscribing_cancels_a_notice_not_yet_sent(client):
+    program = ProgramFactory()
+    subscription = call_subscription_request(program=program, email="c@example.org")
+    subscription.status = CallSubscription.Status.CONFIRMED
+    subscription.save()
+    notification_cancel(notifications=Notification.objects.all())  # the confirmation, for quiet
+    Notification.objects.all().delete()
+    CohortFactory(program=program, phase="accepting")
+    # The planner ran, but delivery has not happened yet (no on-commit callbacks here).
+    assert plan_call_open_notices(now=timezone.now()) == 1
+    client.get(subscription.get_unsubscribe_url())
+    assert Notification.objects.get(kind="call_open").status == Notification.Status.CANCELLED
+
+
+def test_unknown_or_malformed_tokens_answer_404(client):
+    assert client.get("/subscriptions/" + "x" * 43 + "/confirm/").status_code == 404
+    assert client.get("/subscriptions/" + "x" * 43 + "/unsubscribe/").status_code == 404
+    assert client.get("/subscriptions/%00abc/unsubscribe/").status_code == 404
+    response = client.post("/programs/no-such-program/tell-me/", {"email": "a@b.org"})
+    assert response.status_code == 404
+
+
+def test_too_many_requests_from_one_address_are_refused_without_losing_the_input(client):
+    program = ProgramFactory(slug="limited")
+    for n in range(10):
+        client.post("/programs/limited/tell-me/", {"email": f"p{n}@example.org"})
+    response = client.post("/programs/limited/tell-me/", {"email": "late@example.org"})
+    assert response.status_code == 429
+    assert 'value="late@example.org"' in response.content.decode()
+    assert not CallSubscription.objects.filter(program=program, email="late@example.org").exists()
+
+
+def test_staff_see_how_many_wait_and_committees_see_no_addresses(admin_client):
+    program = ProgramFactory(slug="counted")
+    for n, status in enumerate(["confirmed", "confirmed", "pending", "unsubscribed"]):
+        CallSubscription.objects.create(program=program, email=f"w{n}@example.org", status=status)
+    page = admin_client.get("/admin/cohorts/program/").content.decode()
+    assert '<td class="field-waiting_for_call">2</td>' in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_beats_planning_at_once_send_each_subscriber_one_notice(postgres):
+    program = ProgramFactory()
+    for n in range(5):
+        CallSubscription.objects.create(
+            program=program, email=f"race{n}@example.org", status="confirmed"
+        )
+    CohortFactory(program=program, phase="accepting")
+    barrier = threading.Barrier(2)
+    created = []
+
+    def plan():
+        try:
+            barrier.wait()
+            created.append(plan_call_open_notices(now=timezone.now()))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=plan) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sum(created) == 5
+    assert Notification.objects.filter(kind="call_open").count() == 5
+    assert plan_call_open_notices(now=timezone.now()) == 0
