@@ -228,3 +228,21 @@ class Application(models.Model):
         if not self.is_mentor:
             return 0
         return self.capacity or self.cohort.default_mentor_capacity
+
+
+# The program's own questions, the cohort's copies and the answers (applications/questions/).
+from .questions.models import (  # noqa: E402
+    ApplicationAnswer,
+    CohortQuestion,
+    CohortQuestionnaire,
+    ProgramQuestion,
+)
+
+__all__ = [
+    "Application",
+    "ApplicationAnswer",
+    "ApplicationQuerySet",
+    "CohortQuestion",
+    "CohortQuestionnaire",
+    "ProgramQuestion",
+]

@@ -52,6 +52,7 @@ class ProgramAdmin(ProgramScopedAdminMixin, admin.ModelAdmin):
             _("Eligibility"),
             {
                 "fields": [
+                    "allows_both_roles",
                     "mentor_membership",
                     "mentee_membership",
                     "membership_exception",

@@ -89,3 +89,14 @@ def require_member(user, program: Program) -> None:
 def require_chair(user, program: Program) -> None:
     if not is_chair(user, program):
         raise PermissionDenied(_("Only the committee chair may do this."))
+
+
+def may_edit_questions(user, program: Program | None = None) -> bool:
+    """Who writes a program's own application questions: its chairs (and staff liaisons) and
+    association staff. Committee members read them."""
+    return is_chair(user, program)
+
+
+def require_question_editor(user, program: Program) -> None:
+    if not may_edit_questions(user, program):
+        raise PermissionDenied(_("Only the program's chair or staff may change its questions."))
