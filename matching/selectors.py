@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from applications.models import Application
+from applications.questions.selectors import answers_in_words
 from cohorts.models import Cohort
 
 from .loading import CohortPool, allowed_matrix, load_pool, person_of, score_matrix
@@ -128,6 +129,8 @@ class Side:
 
     application: Application
     area_names: list[str]
+    # The answers to the program's own questions, in words (the review shows both sides').
+    answers: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def region(self) -> str:
@@ -188,8 +191,12 @@ def breakdown_rows(breakdown: dict) -> list[tuple[str, float]]:
     ]
 
 
-def _side(application: Application, names: dict[int, str]) -> Side:
-    return Side(application, [names[a.pk] for a in application.areas.all() if a.pk in names])
+def _side(application: Application, names: dict[int, str], answers: dict | None = None) -> Side:
+    return Side(
+        application,
+        [names[a.pk] for a in application.areas.all() if a.pk in names],
+        (answers or {}).get(application.pk, []),
+    )
 
 
 def cohort_review(*, cohort: Cohort) -> Review:
@@ -215,6 +222,7 @@ def cohort_review(*, cohort: Cohort) -> Review:
         .prefetch_related("mentor__areas", "mentee__areas")
         .order_by("-score", "mentee__full_name", "pk")
     )
+    answers = answers_in_words({p.mentee_id for p in pairings} | {p.mentor_id for p in pairings})
     buckets = {
         Pairing.Status.PROPOSED: review.proposed,
         Pairing.Status.APPROVED: review.approved,
@@ -224,8 +232,8 @@ def cohort_review(*, cohort: Cohort) -> Review:
         pairing.cohort = pairing.mentor.cohort = pairing.mentee.cohort = cohort
         row = PairRow(
             pairing,
-            _side(pairing.mentee, names),
-            _side(pairing.mentor, names),
+            _side(pairing.mentee, names, answers),
+            _side(pairing.mentor, names, answers),
             breakdown_rows(pairing.breakdown or {}),
         )
         buckets.get(pairing.status, review.announced).append(row)
