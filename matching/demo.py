@@ -55,7 +55,7 @@ def seed(*, today: dt.date | None = None) -> list[str]:
         if j < 0:
             continue
         explanation = explain(
-            pool.mentee_people[i], pool.mentor_people[j], weights, pool.area_names
+            pool.mentee_people[i], pool.mentor_people[j], weights, pool.area_names, pool.criteria
         )
         pairings.append(
             Pairing(

@@ -9,15 +9,25 @@ couples keep A->B and B->A out of one result (engine.solve(reciprocal=...)).
 import datetime as dt
 import zoneinfo
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 import numpy as np
+from django.db.models import Prefetch
 
 from applications.choices import OUTSIDE_US
-from applications.models import Application
+from applications.models import Application, ApplicationAnswer
+from applications.questions.kinds import QuestionKind, as_set
 from cohorts.models import Cohort
 
-from .scoring import Person, Weights, build_scores, forbidden_pairs, reciprocal_pairs
+from .models import QuestionCriterion
+from .scoring import (
+    AnswerCriterion,
+    Person,
+    Weights,
+    build_scores,
+    forbidden_pairs,
+    reciprocal_pairs,
+)
 
 
 def region_of(application: Application) -> str:
@@ -38,8 +48,25 @@ def utc_offset_hours(time_zone: str, on: dt.date, fallback: zoneinfo.ZoneInfo) -
     return offset.total_seconds() / 3600 if offset is not None else 0.0
 
 
+def answer_value(kind: str, value):
+    """A stored answer as the scoring module compares it: an integer for a scale, else a set
+    of words (see matching/scoring/answers.py)."""
+    if kind == QuestionKind.SCALE:
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+    return as_set(kind, value) or None
+
+
+def _answers(application: Application) -> dict:
+    """The prefetched answers the criteria compare (`criterion_answers`), by question id."""
+    return {
+        a.question_id: answer_value(a.question.kind, a.value)
+        for a in getattr(application, "criterion_answers", ())
+    }
+
+
 def person_of(application: Application, *, cohort: Cohort) -> Person:
-    """One application as the scoring module sees it. Uses the prefetched `areas`.
+    """One application as the scoring module sees it. Uses the prefetched `areas` (and the
+    answers the cohort's question criteria compare, when load_pool prefetched them).
 
     Demographics are the applicant's own opt-in answers; they only ever count toward a
     preference someone asked for and are never shown to the other party.
@@ -62,6 +89,7 @@ def person_of(application: Application, *, cohort: Cohort) -> Person:
         demographics=frozenset(application.demographics or ()),
         demographic_preference=frozenset(application.demographic_preference or ()),
         priority=application.priority,
+        answers=_answers(application),
     )
 
 
@@ -78,10 +106,15 @@ class CohortPool:
     mentor_pos: dict[int, int] = field(default_factory=dict)
     capacity: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     area_names: dict[str, str] = field(default_factory=dict)
+    criteria: list[AnswerCriterion] = field(default_factory=list)
 
 
-def pool_from(cohort: Cohort, applications: Sequence[Application]) -> CohortPool:
-    pool = CohortPool(cohort=cohort)
+def pool_from(
+    cohort: Cohort,
+    applications: Sequence[Application],
+    criteria: Sequence[AnswerCriterion] = (),
+) -> CohortPool:
+    pool = CohortPool(cohort=cohort, criteria=list(criteria))
     for application in applications:
         application.cohort = cohort  # spare a query per application (mentor_capacity)
         person = person_of(application, cohort=cohort)
@@ -98,20 +131,73 @@ def pool_from(cohort: Cohort, applications: Sequence[Application]) -> CohortPool
     return pool
 
 
-def load_pool(cohort: Cohort) -> CohortPool:
-    """Load the cohort's accepted applications (three queries, whatever the size)."""
+def answer_criteria(cohort: Cohort) -> list[AnswerCriterion]:
+    """The cohort's criteria drawn from its own questions, as plain data (one query)."""
+    rows = (
+        QuestionCriterion.objects.filter(cohort=cohort, weight__gt=0)
+        .select_related("mentee_question", "mentor_question")
+        .order_by("pk")
+    )
+    criteria, keys = [], set()
+    for row in rows:
+        mentee_q, mentor_q = row.mentee_question, row.compared_question
+        name = mentee_q.name
+        key = f"answer: {name}"
+        if key in keys:
+            key = f"{key} ({row.pk})"
+        keys.add(key)
+        criteria.append(
+            AnswerCriterion(
+                key=key,
+                name=name,
+                mentee_question=mentee_q.pk,
+                mentor_question=mentor_q.pk,
+                rule=row.rule,
+                weight=float(row.weight),
+                yes_no=mentee_q.kind == QuestionKind.YES_NO,
+                mentor_name=mentor_q.name if mentor_q.pk != mentee_q.pk else "",
+            )
+        )
+    return criteria
+
+
+def criteria_as_data(criteria: Sequence[AnswerCriterion]) -> list[dict]:
+    """For a run's record (MatchRun.weights["answer_criteria"]), read back by criteria_from."""
+    return [asdict(c) for c in criteria]
+
+
+def criteria_from(data) -> list[AnswerCriterion]:
+    return [AnswerCriterion(**item) for item in data or []]
+
+
+def load_pool(cohort: Cohort, criteria: Sequence[AnswerCriterion] | None = None) -> CohortPool:
+    """Load the cohort's accepted applications (four queries, whatever the size and however
+    many questions): with the answers to the questions `criteria` compare (the cohort's
+    current criteria when None)."""
     cohort = Cohort.objects.select_related("program").get(pk=cohort.pk)
+    if criteria is None:
+        criteria = answer_criteria(cohort)
+    compared = {c.mentee_question for c in criteria} | {c.mentor_question for c in criteria}
     applications = (
         Application.objects.filter(cohort=cohort, status=Application.Status.ACCEPTED)
         .select_related("applicant")
-        .prefetch_related("areas")
+        .prefetch_related(
+            "areas",
+            Prefetch(
+                "answers",
+                queryset=ApplicationAnswer.objects.filter(question_id__in=compared)
+                .select_related("question")
+                .only("application_id", "question_id", "value", "question__kind"),
+                to_attr="criterion_answers",
+            ),
+        )
         .order_by("pk")
     )
-    return pool_from(cohort, list(applications))
+    return pool_from(cohort, list(applications), criteria)
 
 
 def score_matrix(pool: CohortPool, weights: Weights) -> np.ndarray:
-    return build_scores(pool.mentee_people, pool.mentor_people, weights).total
+    return build_scores(pool.mentee_people, pool.mentor_people, weights, pool.criteria).total
 
 
 def allowed_matrix(

@@ -2,6 +2,7 @@
 
 from .announce import announcement_preview, pairings_announce
 from .audit import audit_record
+from .criteria import question_criterion_delete, question_criterion_save
 from .pairings import (
     exclusion_create,
     exclusion_lift,
@@ -33,4 +34,6 @@ __all__ = [
     "pairings_announce",
     "pairings_approve_all",
     "priority_carry_forward",
+    "question_criterion_delete",
+    "question_criterion_save",
 ]
