@@ -29,17 +29,19 @@ from .models import (
 
 
 def cohort_questions_freeze(*, cohort: Cohort, now: dt.datetime | None = None) -> bool:
-    """Take the cohort's copy of its program's current questions, once its call has opened.
+    """Take the cohort's copy of its program's current questions, while its call is open.
 
     Idempotent: a second call, or a concurrent first call (two applicants opening the form at
     the same moment), finds the copy taken and changes nothing. Returns whether the cohort's
-    questions are fixed now (False before the call opens).
+    questions are fixed. Before the call opens nothing is copied (the program's edits still
+    shape this cohort); after the deadline neither (nobody answered: a closed cohort does not
+    take this year's questions).
     """
     now = now or timezone.now()
-    if now < cohort.applications_open_at:
-        return False
     if CohortQuestionnaire.objects.filter(cohort=cohort).exists():
         return True
+    if not cohort.is_accepting_applications(now):
+        return False
     try:
         with transaction.atomic():
             CohortQuestionnaire.objects.create(cohort=cohort)
