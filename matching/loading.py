@@ -7,15 +7,17 @@ couples keep A->B and B->A out of one result (engine.solve(reciprocal=...)).
 """
 
 import datetime as dt
+import json
 import zoneinfo
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
-from django.db.models import Prefetch
+from django.db.models import TextField
+from django.db.models.functions import Cast
 
 from applications.choices import OUTSIDE_US
-from applications.models import Application, ApplicationAnswer
+from applications.models import Application, ApplicationAnswer, CohortQuestion
 from applications.questions.kinds import QuestionKind, as_set
 from cohorts.models import Cohort
 
@@ -57,11 +59,41 @@ def answer_value(kind: str, value):
 
 
 def _answers(application: Application) -> dict:
-    """The prefetched answers the criteria compare (`criterion_answers`), by question id."""
+    """The answers the criteria compare, by question id, as load_pool (or a prefetch of
+    `criterion_answers`) attached them."""
+    if hasattr(application, "compared_answers"):
+        return application.compared_answers
     return {
         a.question_id: answer_value(a.question.kind, a.value)
         for a in getattr(application, "criterion_answers", ())
     }
+
+
+def _attach_answers(applications: Sequence[Application], question_ids: set[int]) -> None:
+    """Each application's answers to `question_ids`, as plain values (two queries: plain rows,
+    no model instances, for the thousands of answers of a large cohort)."""
+    for application in applications:
+        application.compared_answers = {}
+    if not question_ids or not applications:
+        return
+    kinds = dict(CohortQuestion.objects.filter(pk__in=question_ids).values_list("pk", "kind"))
+    by_id = {a.pk: a for a in applications}
+    rows = list(
+        ApplicationAnswer.objects.filter(
+            application__cohort_id=applications[0].cohort_id,
+            application__status=Application.Status.ACCEPTED,
+            question_id__in=question_ids,
+        )
+        .annotate(text=Cast("value", TextField()))
+        .values_list("application_id", "question_id", "text")
+    )
+    # One JSON document for every answer: tens of thousands of small decodes cost more than
+    # the query itself.
+    values = json.loads("[" + ",".join(text for _a, _q, text in rows) + "]")
+    for (application_id, question_id, _text), value in zip(rows, values, strict=True):
+        application = by_id.get(application_id)
+        if application is not None:
+            application.compared_answers[question_id] = answer_value(kinds[question_id], value)
 
 
 def person_of(application: Application, *, cohort: Cohort) -> Person:
@@ -171,29 +203,22 @@ def criteria_from(data) -> list[AnswerCriterion]:
 
 
 def load_pool(cohort: Cohort, criteria: Sequence[AnswerCriterion] | None = None) -> CohortPool:
-    """Load the cohort's accepted applications (four queries, whatever the size and however
-    many questions): with the answers to the questions `criteria` compare (the cohort's
-    current criteria when None)."""
+    """Load the cohort's accepted applications (a fixed number of queries, whatever the size
+    and however many questions): with the answers to the questions `criteria` compare (the
+    cohort's current criteria when None)."""
     cohort = Cohort.objects.select_related("program").get(pk=cohort.pk)
     if criteria is None:
         criteria = answer_criteria(cohort)
-    compared = {c.mentee_question for c in criteria} | {c.mentor_question for c in criteria}
-    applications = (
+    applications = list(
         Application.objects.filter(cohort=cohort, status=Application.Status.ACCEPTED)
         .select_related("applicant")
-        .prefetch_related(
-            "areas",
-            Prefetch(
-                "answers",
-                queryset=ApplicationAnswer.objects.filter(question_id__in=compared)
-                .select_related("question")
-                .only("application_id", "question_id", "value", "question__kind"),
-                to_attr="criterion_answers",
-            ),
-        )
+        .prefetch_related("areas")
         .order_by("pk")
     )
-    return pool_from(cohort, list(applications), criteria)
+    if criteria:
+        compared = {c.mentee_question for c in criteria} | {c.mentor_question for c in criteria}
+        _attach_answers(applications, compared)
+    return pool_from(cohort, applications, criteria)
 
 
 def score_matrix(pool: CohortPool, weights: Weights) -> np.ndarray:

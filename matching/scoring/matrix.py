@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .answers import AnswerCriterion, answer_of, answer_points
+from .answers import AnswerCriterion, answer_points
 from .people import MEETING_MODES, Person
 from .weights import Weights, _experience_points, _proximity_value
 
@@ -244,18 +244,25 @@ def _proximity_table(
     return left, right, table
 
 
+def _answer_codes(people: Sequence[Person], question: int) -> tuple[np.ndarray, list]:
+    """Class code per person of their answer to `question`, and the distinct answers (an
+    empty answer is None). The _classes of one value, without a tuple per person."""
+    seen: dict = {}
+    codes = np.empty(len(people), dtype=np.intp)
+    for index, person in enumerate(people):
+        value = person.answers.get(question) or None  # an empty set of choices is no answer
+        codes[index] = seen.setdefault(value, len(seen))
+    return codes, list(seen)
+
+
 def _answer_table(
     mentees: Sequence[Person], mentors: Sequence[Person], criterion: AnswerCriterion
 ) -> Table:
     """A criterion on the program's own questions: depends on the two answers only."""
-    left, left_keys = _classes(
-        [(answer_of(p.answers, criterion.mentee_question),) for p in mentees]
-    )
-    right, right_keys = _classes(
-        [(answer_of(p.answers, criterion.mentor_question),) for p in mentors]
-    )
+    left, left_keys = _answer_codes(mentees, criterion.mentee_question)
+    right, right_keys = _answer_codes(mentors, criterion.mentor_question)
     table = np.array(
-        [[answer_points(criterion, a[0], b[0]) for b in right_keys] for a in left_keys],
+        [[answer_points(criterion, a, b) for b in right_keys] for a in left_keys],
         dtype=np.float64,
     )
     return left, right, table
