@@ -68,16 +68,13 @@ def prepare(form) -> None:
 
 
 def helper(form, notes: dict[str, list[HTML]]) -> FormHelper:
-    """The crispy layout: one fieldset per section, numbered, with the section's notes."""
+    """The crispy layout: one fieldset per section (an id for the progress list's links),
+    with the section's notes."""
     result = FormHelper()
     result.form_tag = False
     result.disable_csrf = True
-    total = len(form.sections)
     result.layout = Layout(
-        *(
-            _section(form, section, number, total, notes.get(section.key, []))
-            for number, section in enumerate(form.sections, start=1)
-        )
+        *(_section(form, section, notes.get(section.key, [])) for section in form.sections)
     )
     return result
 
@@ -92,20 +89,15 @@ def _question_block(form, question):
     return name
 
 
-def _section(form, section: Section, number: int, total: int, notes: list[HTML]):
+def _section(form, section: Section, notes: list[HTML]):
     names = [name for name in section.fields if name in form.fields]
     blocks = [*names]
     if not section.role:
         blocks += [_question_block(form, q) for q in section.questions]
     else:
         blocks += [question_field_name(q) for q in section.questions]
-    legend = format_html(
-        '<span class="section-number">{}</span> {}',
-        _("Section %(number)d of %(total)d:") % {"number": number, "total": total},
-        section.heading,
-    )
     fieldset = Fieldset(
-        legend,
+        section.heading,
         *notes,
         *blocks,
         css_class="app-section",
@@ -124,6 +116,7 @@ class ErrorLink:
     anchor: str  # the id of the control that takes the focus
     label: str
     errors: list[str]
+    field_id: str = ""  # the field's id (its wrapper is div_<field_id>)
 
 
 def control_id(bound_field) -> str:
@@ -136,7 +129,9 @@ def control_id(bound_field) -> str:
 def error_list(form) -> list[ErrorLink]:
     """Every field's errors in the page's order, each linking to its first control."""
     return [
-        ErrorLink(control_id(bf), bf.field.plain_label, list(bf.errors)) for bf in form if bf.errors
+        ErrorLink(control_id(bf), bf.field.plain_label, list(bf.errors), bf.auto_id)
+        for bf in form
+        if bf.errors
     ]
 
 

@@ -278,5 +278,9 @@ class ApplicationForm(forms.ModelForm):
     def error_list(self) -> list[layout.ErrorLink]:
         return layout.error_list(self)
 
+    def error_total(self) -> int:
+        """How many answers the error summary lists (with the form-wide ones)."""
+        return len(self.error_list()) + len(self.non_field_errors())
+
     def progress(self) -> layout.Progress:
         return layout.progress(self)

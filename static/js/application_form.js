@@ -26,8 +26,8 @@
       section.hidden = !roleShows(section.getAttribute("data-role"), role);
     });
     if (progress) {
-      progress.querySelectorAll("li[data-role]").forEach(function (item) {
-        item.hidden = !roleShows(item.getAttribute("data-role"), role);
+      progress.querySelectorAll("li[data-for-role]").forEach(function (item) {
+        item.hidden = !roleShows(item.getAttribute("data-for-role"), role);
       });
     }
   }
@@ -43,8 +43,8 @@
       if (!control) { return; }
       event.preventDefault();
       // Show the question with its label or legend, then put the focus on its first control.
-      var group = control.closest("fieldset") || control.closest(".mb-3") || control;
-      group.scrollIntoView({ block: "start" });
+      var group = document.getElementById("div_" + link.getAttribute("data-field")) || control;
+      group.scrollIntoView({ block: "start", behavior: "instant" });
       control.focus({ preventScroll: true });
     });
   }

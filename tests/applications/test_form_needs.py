@@ -44,6 +44,7 @@ def test_an_empty_first_submit_lists_every_missing_answer_and_creates_no_draft(
     )
     assert links.index("id_meeting_modes_0") < links.index("id_commits_assessment")
     assert len(links) == len(set(links)) == len(errors)
+    assert f"Please check {len(errors)} answers:" in response.content.decode()
     for anchor in links:
         assert f'id="{anchor}"' in response.content.decode(), anchor
     assert not Application.objects.exists()
@@ -125,7 +126,7 @@ def test_the_progress_list_follows_the_answers(client, cohort, applicant):
     assert progress.done == progress.total
     html = page.content.decode()
     assert f"<span data-progress-done>{progress.done}</span> of" in html
-    assert 'data-section="mentor" data-role="mentor"' in html
+    assert 'data-section="mentor" data-for-role="mentor"' in html
 
 
 def test_the_draft_is_saved_as_you_go_and_never_over_a_submitted_application(
