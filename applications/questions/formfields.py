@@ -3,6 +3,7 @@ services (kinds.check_value), and its answer back as the stored value."""
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from .kinds import QuestionKind, Spec, check_value, unknown_choice_message
@@ -72,7 +73,8 @@ def question_formfield(question) -> forms.Field:
     """The form field for `question` (never required by itself: a draft may leave it empty;
     the form requires it on submission)."""
     spec = question.spec
-    common = {"label": question.label, "help_text": question.help_text, "required": False}
+    # The committee's words: crispy prints help texts unescaped, so escape them here.
+    common = {"label": question.label, "help_text": escape(question.help_text), "required": False}
     kind = question.kind
     if kind == QuestionKind.SHORT_TEXT:
         field = forms.CharField(**common)

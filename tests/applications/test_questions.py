@@ -136,6 +136,21 @@ def test_a_role_question_is_asked_and_required_only_of_that_role(client, cohort,
     assert _field(for_mentors) in response.context["form"].errors
 
 
+def test_the_committees_words_are_shown_as_text_never_as_markup(client, cohort, applicant):
+    CohortQuestionFactory(
+        cohort=cohort,
+        label="<b>Bold</b> question",
+        help_text='<img src=x onerror="alert(1)">',
+        choices="<i>One</i>\nTwo",
+        required=True,
+    )
+    client.force_login(applicant)
+    page = _open_form(client, cohort).content.decode()
+    assert "<img src=x" not in page and "&lt;img src=x" in page
+    assert "<b>Bold</b>" not in page and "&lt;b&gt;Bold&lt;/b&gt; question" in page
+    assert "<i>One</i>" not in page
+
+
 def test_drafts_keep_the_answers_and_they_stay_editable_until_the_deadline(
     client, cohort, applicant
 ):

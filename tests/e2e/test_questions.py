@@ -5,6 +5,7 @@ import pytest
 from django.test import Client
 from playwright.sync_api import expect
 
+from applications.models import Application
 from cohorts.models import CommitteeMembership
 from tests.accounts.factories import UserFactory
 from tests.cohorts.factories import (
@@ -139,3 +140,14 @@ def test_each_error_summary_link_moves_the_focus_to_its_question(
         assert page.evaluate("document.activeElement.id") == target, target
         box = page.locator(f"#{target}").bounding_box()
         assert box is not None and 0 <= box["y"] < page.viewport_size["height"], target
+
+
+def test_the_draft_is_saved_as_the_applicant_types(live_server, page, cohort):
+    user = UserFactory(email="typist@example.org")
+    log_in(page, live_server, user)
+    page.goto(live_server.url + f"/programs/core/cohorts/{cohort.slug}/apply/")
+    page.locator("#id_job_title").fill("Typed, never saved by hand")
+
+    expect(page.locator("[data-autosave-status]")).to_contain_text("Draft saved at", timeout=15000)
+    draft = Application.objects.get(applicant=user)
+    assert (draft.status, draft.job_title) == ("draft", "Typed, never saved by hand")

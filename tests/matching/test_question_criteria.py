@@ -3,12 +3,15 @@ recorded with the run, scored like the built-in criteria and explained in words.
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from matching.models import Pairing, QuestionCriterion
 from matching.services import match_run_start, question_criterion_save
 from tests.applications.factories import ApplicationFactory, CohortQuestionFactory, answer
 from tests.cohorts.factories import AreaOfInterestFactory, CohortFactory
+from tests.matching.factories import PairingFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -168,3 +171,22 @@ def test_the_committee_adds_a_criterion_in_the_admin_scoped_to_its_program(
     assert (
         language not in client.get(add).context["adminform"].form.fields["mentee_question"].queryset
     )
+
+
+def test_the_review_page_costs_the_same_queries_with_1_or_20_questions(client, cohort, member):
+    pairing = PairingFactory(cohort=cohort)
+    url = reverse("admin:matching_review", args=[cohort.pk])
+    client.force_login(member)
+    counts, asked = [], 0
+    for how_many in (1, 20):
+        while asked < how_many:
+            asked += 1
+            question = CohortQuestionFactory(cohort=cohort, kind="short_text")
+            answer(pairing.mentee, question, "Mentee words")
+            answer(pairing.mentor, question, "Mentor words")
+        client.get(url)  # warm the per-process caches
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get(url).content.decode()
+        counts.append(len(captured))
+        assert page.count("Mentee words") == how_many
+    assert counts[0] == counts[1], counts
