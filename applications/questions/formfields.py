@@ -99,7 +99,7 @@ def question_formfield(question) -> forms.Field:
             choices=[(str(n), str(n)) for n in range(1, 6)],
             coerce=int,
             empty_value=None,
-            widget=forms.RadioSelect(attrs={"class": "scale-option"}),
+            widget=forms.RadioSelect,
             **common,
         )
         if not question.help_text:
