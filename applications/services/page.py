@@ -215,7 +215,7 @@ def _submit(
     submitted = application is not None and application.status == Application.Status.SUBMITTED
     if not valid:
         return _needs_attention(application)
-    if action == "review" and not submitted:
+    if action == "review":
         errors = eligibility.submission_errors(
             cohort=cohort,
             role=answers.get("role") or "",

@@ -108,6 +108,17 @@ def test_the_review_shows_the_answers_and_submits_only_when_confirmed(client, co
     assert Notification.objects.filter(kind="application_submitted").count() == 1
 
 
+def test_a_submitted_application_can_be_reviewed_without_being_changed(client, cohort):
+    submitted = ApplicationFactory(cohort=cohort, job_title="Archivist")
+    client.force_login(submitted.applicant)
+    data = {**complete_answers(cohort), "job_title": "Head Archivist", "action": "review"}
+    review = client.post(apply_url(cohort), data)
+    assert review.templates[0].name == "applications/application_review.html"
+    assert ">Save changes</button>" in review.content.decode()
+    submitted.refresh_from_db()
+    assert submitted.job_title == "Archivist"  # only the final button saves
+
+
 def test_the_progress_list_follows_the_answers(client, cohort, applicant):
     client.force_login(applicant)
     empty = client.get(apply_url(cohort)).context["form"].progress()
