@@ -4,7 +4,7 @@ from django.contrib.admin.helpers import ActionForm
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.formats import date_format
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -14,6 +14,8 @@ from cohorts.admin_scoping import ProgramScopedAdminMixin
 from . import fields, services
 from .choices import Demographic, MeetingMode, MembershipStatus
 from .models import Application, ApplicationDecision
+from .questions.admin import CohortQuestionAdmin, ProgramQuestionAdmin
+from .questions.selectors import answered_questions
 
 # Answers the admin shows through a method that turns stored values into words.
 SHOWN_AS = {
@@ -25,6 +27,8 @@ SHOWN_AS = {
 # Shown with a section's answers, after them.
 SECTION_EXTRAS = {"membership": ["membership_confirmed_at", "membership_confirmed_by"]}
 DEMOGRAPHIC_FIELDS = tuple(SHOWN_AS.get(name, name) for name in fields.DEMOGRAPHIC_FIELDS)
+# The program's own questions, shown after the built-in answers of their section.
+QUESTION_FIELDS = {key: f"questions_{key}" for key, _heading in fields.QUESTION_SECTION_CHOICES}
 COMMITTEE_EDITS = ["priority", "committee_notes"]
 DECISION_FIELDS = ["decision", "decision_note"]
 
@@ -40,6 +44,8 @@ def _review_fieldsets() -> list[tuple]:
             continue
         names = [SHOWN_AS.get(name, name) for name in section.fields]
         names += SECTION_EXTRAS.get(section.key, [])
+        if section.key in QUESTION_FIELDS:
+            names.append(QUESTION_FIELDS[section.key])
         fieldsets.append((section.heading_for_review, {"fields": names}))
     fieldsets.append(
         (
@@ -214,7 +220,7 @@ class ApplicationAdmin(ProgramScopedAdminMixin, admin.ModelAdmin):
         return obj is not None and obj.cohort.program.committee_sees_demographics
 
     def get_fieldsets(self, request, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
+        fieldsets = self._with_answered_sections(super().get_fieldsets(request, obj), obj)
         if obj is None or obj.status not in services.DECIDABLE_STATUSES:
             fieldsets = [
                 (
@@ -239,6 +245,41 @@ class ApplicationAdmin(ProgramScopedAdminMixin, admin.ModelAdmin):
         if self.sees_demographics(request, obj):
             return fields
         return [f for f in fields if f not in DEMOGRAPHIC_FIELDS]
+
+    # --- the program's own questions ---------------------------------------------------------
+
+    def _answered(self, obj) -> list:
+        """(question, value) of the application's answers, read once per page."""
+        if not hasattr(obj, "_answered_questions"):
+            obj._answered_questions = answered_questions(obj)
+        return obj._answered_questions
+
+    def _with_answered_sections(self, fieldsets, obj):
+        """Show a section's program-question row only when the application answered one."""
+        answered = {q.section for q, _value in self._answered(obj)} if obj else set()
+        hidden = {name for key, name in QUESTION_FIELDS.items() if key not in answered}
+        return [
+            (heading, {**options, "fields": [f for f in options["fields"] if f not in hidden]})
+            for heading, options in fieldsets
+        ]
+
+    def section_answers(self, obj, key: str):
+        rows = [(q, value) for q, value in self._answered(obj) if q.section == key]
+        return format_html(
+            '<dl class="program-answers">{}</dl>',
+            format_html_join(
+                "",
+                "<dt>{}{}</dt><dd>{}</dd>",
+                (
+                    (
+                        question.label,
+                        _(" (no longer asked)") if question.archived_at else "",
+                        question.display(value),
+                    )
+                    for question, value in rows
+                ),
+            ),
+        )
 
     # --- readable answers -------------------------------------------------------------------
 
@@ -383,3 +424,23 @@ class ApplicationDecisionAdmin(ProgramScopedAdminMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+def _section_answers_field(key: str):
+    def show(self, obj):
+        return self.section_answers(obj, key)
+
+    show.short_description = _("the program's questions")
+    show.__name__ = QUESTION_FIELDS[key]
+    return show
+
+
+for _key, _name in QUESTION_FIELDS.items():
+    setattr(ApplicationAdmin, _name, _section_answers_field(_key))
+
+__all__ = [
+    "ApplicationAdmin",
+    "ApplicationDecisionAdmin",
+    "CohortQuestionAdmin",
+    "ProgramQuestionAdmin",
+]

@@ -5,6 +5,8 @@ data): the form uses them to put each error beside its field, and the submit ser
 again so no path around the form can submit an incomplete or ineligible application.
 """
 
+from collections.abc import Iterable
+
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -12,6 +14,8 @@ from django.utils.translation import gettext as _
 from cohorts.models import Cohort, MembershipRule, Program
 
 from .choices import OUTSIDE_US, Demographic, MembershipStatus, Role
+from .fields import question_field_name
+from .questions.kinds import check_required
 
 # Answered by everyone, whatever the role.
 COMMON_REQUIRED = [
@@ -132,28 +136,70 @@ def membership_errors(*, program: Program, role: str, answers: dict) -> dict[str
     return errors
 
 
-def submission_errors(*, cohort: Cohort, role: str, answers: dict) -> dict[str, str]:
-    """Everything a complete application for `cohort` must answer, as {field: message}."""
-    program = cohort.program
-    errors: dict[str, str] = {}
+def role_error(program: Program, role: str) -> str | None:
+    """Why `role` cannot be applied for in `program`; None when it can."""
     if role not in Role.values:
-        return {"role": _("Choose whether you apply as a mentor, a mentee, or both.")}
+        return _("Choose whether you apply as a mentor, a mentee, or both.")
+    if role == Role.BOTH and not program.allows_both_roles:
+        return _("This program takes separate applications from mentors and mentees: choose one.")
+    return None
+
+
+def role_choices(program: Program) -> list[tuple[str, str]]:
+    """The roles the program's form offers ("both" only where one application may take both)."""
+    return [
+        (value, label)
+        for value, label in Role.choices
+        if value != Role.BOTH or program.allows_both_roles
+    ]
+
+
+def required_fields(*, cohort: Cohort, role: str) -> list[str]:
+    """The built-in answers a complete application in `role` must give, whatever else it says
+    ("" for a role not chosen yet: what everyone must answer, and the role itself)."""
+    program = cohort.program
     roles = roles_of(role)
-    required = list(COMMON_REQUIRED)
+    required = ["role", *COMMON_REQUIRED]
     if Role.MENTEE in roles:
         required += MENTEE_REQUIRED
         if program.mentees_confirm_children_service:
-            required.append("children_service_connection")
+            required += ["is_adult", "children_service_connection"]
     if Role.MENTOR in roles:
         required += MENTOR_REQUIRED
-    for name in required:
-        value = answers.get(name)
-        if value in (None, "", [], ()) or (hasattr(value, "exists") and not value.exists()):
-            errors[name] = (
-                _("Choose at least one.")
-                if name in ("areas", "meeting_modes")
-                else _("This answer is required.")
-            )
+    if cohort.orientation_required:
+        required.append("commits_orientation")
+    required.append("commits_assessment")
+    return required
+
+
+def marked_required(*, cohort: Cohort) -> set[str]:
+    """The form's fields marked required (an asterisk and aria-required): those every
+    applicant who sees them must answer. A role's fields sit in that role's section; answers
+    required only in some cases (the country outside the US, the membership number of a member)
+    are not marked, and their notes say when."""
+    program = cohort.program
+    marked = set(required_fields(cohort=cohort, role=Role.BOTH))
+    if all(rule_for(program, r) != MembershipRule.NOT_REQUIRED for r in Role.values):
+        marked.add("membership_status")
+    return marked
+
+
+def submission_errors(
+    *, cohort: Cohort, role: str, answers: dict, questions: Iterable = ()
+) -> dict[str, str]:
+    """Everything a complete application for `cohort` must answer, as {field: message}:
+    the built-in answers, and the required ones among the cohort's own `questions` (their
+    answers in answers["questions"], by question id; errors under "q_<id>").
+
+    Every error at once: a missing role does not hide the other missing answers.
+    """
+    program = cohort.program
+    errors: dict[str, str] = {}
+    problem = role_error(program, role)
+    if problem:
+        errors["role"] = problem
+    roles = roles_of(role) if not problem else []
+    errors.update(_missing(cohort, role if not problem else "", answers))
     if answers.get("state") == OUTSIDE_US and not answers.get("country"):
         errors["country"] = _("Name the country you live in.")
     if (
@@ -177,6 +223,40 @@ def submission_errors(*, cohort: Cohort, role: str, answers: dict) -> dict[str, 
         errors["commits_orientation"] = _("The orientation is required for every participant.")
     if not answers.get("commits_assessment"):
         errors["commits_assessment"] = _("Every participant takes part in the assessment.")
-    for name, message in membership_errors(program=program, role=role, answers=answers).items():
-        errors.setdefault(name, message)
+    if roles:
+        for name, message in membership_errors(program=program, role=role, answers=answers).items():
+            errors.setdefault(name, message)
+    errors.update(_unanswered_questions(questions, roles, answers.get("questions") or {}))
+    return errors
+
+
+def _missing(cohort: Cohort, role: str, answers: dict) -> dict[str, str]:
+    """The required built-in answers left empty (those with a message of their own aside)."""
+    errors = {}
+    own_message = ("role", "is_adult", "commits_orientation", "commits_assessment")
+    for name in required_fields(cohort=cohort, role=role):
+        value = answers.get(name)
+        if name in own_message:
+            continue
+        if value in (None, "", [], ()) or (hasattr(value, "exists") and not value.exists()):
+            errors[name] = (
+                _("Choose at least one.")
+                if name in ("areas", "meeting_modes")
+                else _("This answer is required.")
+            )
+    return errors
+
+
+def _unanswered_questions(questions: Iterable, roles: list[str], given: dict) -> dict[str, str]:
+    """The program's required questions left empty, of those asked of the applicant's roles
+    (before a role is chosen: those asked of everyone)."""
+    errors = {}
+    for question in questions:
+        if roles and not question.applies_to(roles):
+            continue
+        if not roles and len(question.roles()) == 1:
+            continue
+        message = check_required(question.spec, given.get(question.pk))
+        if message:
+            errors[question_field_name(question)] = message
     return errors

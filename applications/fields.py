@@ -5,9 +5,14 @@ each has a key, its heading and the Application fields it asks. Everything else 
 the form's layout and fields, the committee's review in the admin, the answer summary (the
 applicant's page and confirmation email), the services' field lists, the per-role fields of
 the eligibility rules, and the application export's columns.
+
+A program's own questions (applications.questions) go into these sections too: each names its
+section, and `sections_with(questions)` gives the sections with a cohort's questions attached,
+after the built-in ones, for every reader above to show them where the applicant met them.
 """
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +31,8 @@ class Section:
     confidential: bool = False
     review_heading: Promise | None = None  # the committee's heading in the admin, if different
     summary_heading: Promise | None = None  # the heading in the answer summary, if different
+    # The cohort's own questions in this section, in their order (see sections_with).
+    questions: tuple = ()
 
     @property
     def heading_for_review(self) -> Promise:
@@ -93,6 +100,26 @@ SECTIONS: tuple[Section, ...] = (
 
 def section(key: str) -> Section:
     return next(s for s in SECTIONS if s.key == key)
+
+
+# The sections a program's own question may sit in: not the role choice, and not the
+# confidential demographics (a program question is read by the committee and in exports).
+QUESTION_SECTION_CHOICES = [
+    (s.key, s.heading) for s in SECTIONS if s.key != "role" and not s.confidential
+]
+
+
+def question_field_name(question) -> str:
+    """The form field (and answers key) of a program question."""
+    return f"q_{question.pk}"
+
+
+def sections_with(questions: Iterable) -> tuple[Section, ...]:
+    """SECTIONS, each with the given questions that sit in it (ordered by order, then id)."""
+    by_section: dict[str, list] = {}
+    for question in sorted(questions, key=lambda q: (q.order, q.pk or 0)):
+        by_section.setdefault(question.section, []).append(question)
+    return tuple(replace(s, questions=tuple(by_section.get(s.key, ()))) for s in SECTIONS)
 
 
 # Every field an applicant answers, in the form's order.

@@ -1,7 +1,6 @@
 import re
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Div, Fieldset, Layout
+from crispy_forms.layout import HTML
 from django import forms
 from django.core.validators import MaxLengthValidator
 from django.utils.datastructures import MultiValueDict
@@ -12,6 +11,7 @@ from accounts.models import time_zone_choices
 from cohorts.models import Cohort
 
 from . import eligibility
+from . import form_layout as layout
 from .choices import (
     STATE_CHOICES,
     Demographic,
@@ -20,8 +20,11 @@ from .choices import (
     MembershipStatus,
     Role,
 )
-from .fields import ANSWERED_FIELDS, SECTIONS, Section
+from .fields import ANSWERED_FIELDS, question_field_name, sections_with
 from .models import Application
+from .questions.formfields import question_formfield
+from .questions.kinds import QuestionKind
+from .questions.selectors import answers_of, cohort_questions
 
 TEXT_LIMIT = 3000
 
@@ -43,7 +46,8 @@ class ApplicationForm(forms.ModelForm):
 
     mode="draft" accepts partial answers (types and lengths still checked); mode="submit" also
     requires everything the role needs and applies the program's membership rule, putting each
-    error beside its field.
+    error beside its field. The cohort's own questions (`questions`, else loaded) are fields
+    named q_<id>, in their sections among the built-in ones.
     """
 
     role = forms.ChoiceField(
@@ -120,7 +124,21 @@ class ApplicationForm(forms.ModelForm):
             "mentor_offer": _("Your experience, and what you would enjoy helping with."),
         }
 
-    def __init__(self, *args, cohort: Cohort, mode: str = "draft", **kwargs):
+    def __init__(
+        self,
+        *args,
+        cohort: Cohort,
+        mode: str = "draft",
+        questions: list | None = None,
+        **kwargs,
+    ):
+        self.cohort = cohort
+        self.program = cohort.program
+        self.mode = mode
+        # The cohort's own questions (its copy, taken when the call opened), in form order.
+        self.questions = (
+            list(questions) if questions is not None else cohort_questions(cohort=cohort)
+        )
         data = kwargs.get("data", args[0] if args else None)
         if data is not None:
             data = self._sanitize(data)
@@ -128,16 +146,21 @@ class ApplicationForm(forms.ModelForm):
                 args = (data, *args[1:])
             else:
                 kwargs["data"] = data
+        instance = kwargs.get("instance")
+        if instance is not None and self.questions:
+            stored = answers_of(instance)
+            kwargs["initial"] = {
+                **{question_field_name(q): stored[q.pk] for q in self.questions if q.pk in stored},
+                **(kwargs.get("initial") or {}),
+            }
         super().__init__(*args, **kwargs)
-        self.cohort = cohort
-        self.program = cohort.program
-        self.mode = mode
         for field in self.fields.values():
             field.required = False
             if isinstance(field, forms.CharField) and isinstance(field.widget, forms.Textarea):
                 field.max_length = TEXT_LIMIT
                 field.widget.attrs["maxlength"] = str(TEXT_LIMIT)
                 field.validators.append(MaxLengthValidator(TEXT_LIMIT))
+        self.fields["role"].choices = eligibility.role_choices(self.program)
         self.fields["areas"].queryset = self.program.areas.all()
         self.fields["time_zone"].choices = [("", _("Choose…")), *time_zone_choices()]
         statuses = [
@@ -160,7 +183,11 @@ class ApplicationForm(forms.ModelForm):
             self.fields["commits_orientation"].label = _(
                 "I will attend the virtual orientation if I can"
             )
-        self.helper = self._helper()
+        for question in self.questions:
+            self.fields[question_field_name(question)] = question_formfield(question)
+        self.sections = sections_with(self.questions)
+        layout.prepare(self)
+        self.helper = layout.helper(self, self._section_notes())
 
     def _sanitize(self, data):
         if hasattr(data, "setlist"):
@@ -173,7 +200,7 @@ class ApplicationForm(forms.ModelForm):
             name
             for name, field in self.base_fields.items()
             if isinstance(field.widget, forms.Textarea)
-        }
+        } | {question_field_name(q) for q in self.questions if q.kind == QuestionKind.LONG_TEXT}
         for key in list(data.keys()):
             data.setlist(
                 key,
@@ -185,28 +212,6 @@ class ApplicationForm(forms.ModelForm):
                 ],
             )
         return data
-
-    def _helper(self) -> FormHelper:
-        helper = FormHelper()
-        helper.form_tag = False
-        helper.disable_csrf = True
-        notes = self._section_notes()
-        helper.layout = Layout(
-            *(self._section(section, notes.get(section.key, [])) for section in SECTIONS)
-        )
-        return helper
-
-    def _section(self, section: Section, notes: list[HTML]):
-        """One section of the page; a role's section is shown only to applicants in that role
-        (see static/js/application_form.js)."""
-        names = [name for name in section.fields if name in self.fields]
-        if section.role:
-            return Div(
-                Fieldset(section.heading, *notes, *names),
-                css_class="app-section role-section",
-                data_role=section.role,
-            )
-        return Fieldset(section.heading, *notes, *names, css_class="app-section")
 
     def _section_notes(self) -> dict[str, list[HTML]]:
         """The program's words shown at the top of a section, by section key."""
@@ -241,10 +246,11 @@ class ApplicationForm(forms.ModelForm):
         cleaned = super().clean()
         if self.mode == "submit":
             role = cleaned.get("role") or ""
-            answers = {**cleaned}
-            for name, message in eligibility.submission_errors(
-                cohort=self.cohort, role=role, answers=answers
-            ).items():
+            answers = self.answers()
+            errors = eligibility.submission_errors(
+                cohort=self.cohort, role=role, answers=answers, questions=self.questions
+            )
+            for name, message in errors.items():
                 if name in self.fields and name not in self.errors:
                     self.add_error(name, message)
                 elif name not in self.fields:
@@ -252,6 +258,29 @@ class ApplicationForm(forms.ModelForm):
         return cleaned
 
     def answers(self) -> dict:
-        """The answers that passed validation (a draft keeps these even if others did not)."""
+        """The answers that passed validation (a draft keeps these even if others did not); the
+        program's own questions under "questions", by question id."""
         cleaned = getattr(self, "cleaned_data", {})
-        return {name: cleaned[name] for name in self.fields if name in cleaned}
+        answers = {
+            name: cleaned[name]
+            for name in self.fields
+            if name in cleaned and not name.startswith("q_")
+        }
+        answers["questions"] = {
+            q.pk: cleaned[question_field_name(q)]
+            for q in self.questions
+            if question_field_name(q) in cleaned
+        }
+        return answers
+
+    # --- what the page shows around the fields (applications/form_layout.py) -----------------
+
+    def error_list(self) -> list[layout.ErrorLink]:
+        return layout.error_list(self)
+
+    def error_total(self) -> int:
+        """How many answers the error summary lists (with the form-wide ones)."""
+        return len(self.error_list()) + len(self.non_field_errors())
+
+    def progress(self) -> layout.Progress:
+        return layout.progress(self)

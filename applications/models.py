@@ -277,3 +277,22 @@ class ApplicationDecision(models.Model):
 
     def __str__(self):
         return f"{self.application.full_name}: {self.get_to_status_display()}"
+
+
+# The program's own questions, the cohort's copies and the answers (applications/questions/).
+from .questions.models import (  # noqa: E402
+    ApplicationAnswer,
+    CohortQuestion,
+    CohortQuestionnaire,
+    ProgramQuestion,
+)
+
+__all__ = [
+    "Application",
+    "ApplicationAnswer",
+    "ApplicationDecision",
+    "ApplicationQuerySet",
+    "CohortQuestion",
+    "CohortQuestionnaire",
+    "ProgramQuestion",
+]

@@ -11,7 +11,9 @@ from accounts.timezones import zone_label
 
 from .choices import OUTSIDE_US, STATE_NAMES, Demographic, LibraryType, MeetingMode
 from .eligibility import roles_of
-from .fields import SECTIONS
+from .fields import ANSWER_FIELDS, sections_with
+from .models import Application
+from .questions.selectors import answered_questions
 
 
 def _yes_no(value: bool) -> str:
@@ -75,10 +77,7 @@ ROWS = {
     ),
     "mentor_offer": (_lazy("What you can offer a mentee"), _text("mentor_offer")),
     "capacity": (_lazy("Mentees you can take"), _number("capacity")),
-    "areas": (
-        _lazy("Areas of interest"),
-        lambda a: ", ".join(area.name for area in a.areas.all()) if a.pk else "",
-    ),
+    "areas": (_lazy("Areas of interest"), None),  # see answer_summary
     "previous_mentoring": (_lazy("Earlier mentoring experience"), _text("previous_mentoring")),
     "meeting_modes": (
         _lazy("Ways to meet"),
@@ -114,7 +113,7 @@ ROWS = {
 
 def _shown(section, application, include_demographics: bool) -> bool:
     if section.role:
-        return section.role in roles_of(application.role)
+        return not application.role or section.role in roles_of(application.role)
     if section.confidential:
         return include_demographics and bool(
             application.demographics or application.demographic_preference
@@ -122,19 +121,41 @@ def _shown(section, application, include_demographics: bool) -> bool:
     return True
 
 
-def answer_summary(application, *, include_demographics: bool = True) -> list[tuple[str, list]]:
+def answer_summary(
+    application,
+    *,
+    include_demographics: bool = True,
+    areas=None,
+    answered=None,
+) -> list[tuple[str, list]]:
     """[(section title, [(question, answer), ...]), ...], leaving out unanswered questions.
 
-    The form's sections in its order (see applications.fields), each under its summary heading;
-    sections sharing a heading are shown as one.
+    The form's sections in its order (see applications.fields), each under its summary heading,
+    with the program's own questions after the built-in ones of their section (archived ones
+    too: an answer once given stays readable); sections sharing a heading are shown as one.
+    `areas` and `answered` ([(question, value)]) stand in for the stored ones, for answers not
+    saved yet.
     """
+    if answered is None:
+        answered = answered_questions(application)
+    values = {question.pk: value for question, value in answered}
+    if areas is None:
+        areas = application.areas.all() if application.pk else []
+    area_names = ", ".join(area.name for area in areas)
+    roles = roles_of(application.role) if application.role else []
     sections: list[tuple[str, list]] = []
-    for section in SECTIONS:
+    for section in sections_with(question for question, _value in answered):
         if not _shown(section, application, include_demographics):
             continue
         rows = [
-            (str(label), show(application))
-            for label, show in (ROWS[name] for name in section.fields if ROWS[name])
+            (str(ROWS[name][0]), area_names if name == "areas" else ROWS[name][1](application))
+            for name in section.fields
+            if ROWS[name]
+        ]
+        rows += [
+            (question.label, question.display(values[question.pk]))
+            for question in section.questions
+            if not roles or question.applies_to(roles)
         ]
         heading = str(section.heading_for_summary)
         if sections and sections[-1][0] == heading:
@@ -142,3 +163,17 @@ def answer_summary(application, *, include_demographics: bool = True) -> list[tu
         else:
             sections.append((heading, rows))
     return [(title, [(q, v) for q, v in rows if v]) for title, rows in sections]
+
+
+def preview_summary(*, cohort, answers: dict, questions) -> list[tuple[str, list]]:
+    """The summary of answers not saved yet (the review before the final submit)."""
+    application = Application(
+        cohort=cohort,
+        **{name: answers[name] for name in ANSWER_FIELDS if answers.get(name) is not None},
+    )
+    given = answers.get("questions") or {}
+    return answer_summary(
+        application,
+        areas=list(answers.get("areas") or []),
+        answered=[(q, given[q.pk]) for q in questions if given.get(q.pk) not in (None, "", [])],
+    )

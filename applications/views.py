@@ -1,15 +1,19 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.timezones import reader_zone_for
 
 from . import selectors, services
 from .forms import ApplicationForm
-from .summary import answer_summary
+from .questions import services as question_services
+from .questions.selectors import cohort_questions
+from .summary import answer_summary, preview_summary
 
 
 def _form_page(request, *, cohort, form, application, closed_message="", status=200):
@@ -23,6 +27,8 @@ def _form_page(request, *, cohort, form, application, closed_message="", status=
             "application": application,
             "closed_message": closed_message,
             "deadline": cohort.application_deadline,
+            "autosave": not closed_message
+            and (application is None or application.status in services.AUTOSAVED_STATUSES),
         },
         status=status,
     )
@@ -31,20 +37,66 @@ def _form_page(request, *, cohort, form, application, closed_message="", status=
 @login_required
 @require_http_methods(["GET", "POST"])
 def apply(request, program_slug, cohort_slug):
-    """The one application page: start, save a draft, submit, and edit until the deadline."""
+    """The one application page: start, save a draft, review and submit, and edit until the
+    deadline."""
     cohort = selectors.cohort_for_apply(program_slug=program_slug, cohort_slug=cohort_slug)
     application = selectors.application_to(cohort=cohort, user=request.user)
     if request.method == "GET":
         return _apply_get(request, cohort, application)
-    form, answers, valid = _parse(request, cohort, application)
+    questions = _questions(cohort)
+    action = request.POST.get("action", "")
+    if action == "edit":  # back from the review to the form, answers as they were
+        form = ApplicationForm(
+            request.POST, instance=application, cohort=cohort, questions=questions
+        )
+        return _form_page(request, cohort=cohort, form=form, application=application)
+    form, answers, valid = _parse(request, cohort, application, questions)
     result = services.application_save(
         cohort=cohort,
         applicant=request.user,
-        action=request.POST.get("action", ""),
+        action=action,
         answers=answers,
         valid=valid,
     )
     return _apply_response(request, cohort, form, result)
+
+
+@login_required
+@require_POST
+def autosave(request, program_slug, cohort_slug):
+    """The draft saved as the applicant types (static/js/application_form.js): the page's
+    answers as a draft, and a JSON note of what happened. The page works without it."""
+    cohort = selectors.cohort_for_apply(program_slug=program_slug, cohort_slug=cohort_slug)
+    application = selectors.application_to(cohort=cohort, user=request.user)
+    questions = _questions(cohort)
+    form = ApplicationForm(
+        request.POST, instance=application, cohort=cohort, mode="draft", questions=questions
+    )
+    valid = form.is_valid()
+    result = services.application_autosave(
+        cohort=cohort, applicant=request.user, answers=form.answers(), valid=valid
+    )
+    Outcome = services.SaveOutcome
+    saved = result.outcome in (Outcome.DRAFT_SAVED, Outcome.DRAFT_PARTLY_SAVED)
+    if saved:
+        message = _("Draft saved at %(time)s.") % {
+            "time": date_format(timezone.localtime(), "TIME_FORMAT")
+        }
+        if result.outcome == Outcome.DRAFT_PARTLY_SAVED:
+            message += " " + _("Some answers need attention; they are not saved yet.")
+    else:
+        message = result.message
+    return JsonResponse(
+        {"saved": saved, "outcome": str(result.outcome), "message": message},
+        status=200 if saved else 409,
+    )
+
+
+def _questions(cohort) -> list:
+    """The cohort's own questions; the first use once the call opened takes the cohort's copy
+    of its program's questions (see applications.questions.services)."""
+    question_services.cohort_questions_freeze(cohort=cohort)
+    return cohort_questions(cohort=cohort)
 
 
 def _apply_get(request, cohort, application):
@@ -67,27 +119,59 @@ def _apply_get(request, cohort, application):
             },
         )
     initial = {} if application else selectors.prefill_for(user=request.user)
-    form = ApplicationForm(instance=application, initial=initial, cohort=cohort)
+    form = ApplicationForm(
+        instance=application, initial=initial, cohort=cohort, questions=_questions(cohort)
+    )
     return _form_page(request, cohort=cohort, form=form, application=application)
 
 
-def _parse(request, cohort, application) -> tuple[ApplicationForm, dict, bool]:
+def _parse(request, cohort, application, questions) -> tuple[ApplicationForm, dict, bool]:
     """The posted form checked in the page's mode, the answers a draft keeps (those that passed
     their own checks, even when the submission's checks failed), and whether all passed."""
     action = request.POST.get("action", "")
     mode = services.application_form_mode(application=application, action=action)
-    form = ApplicationForm(request.POST, instance=application, cohort=cohort, mode=mode)
+    form = ApplicationForm(
+        request.POST, instance=application, cohort=cohort, mode=mode, questions=questions
+    )
     valid = form.is_valid()
     if mode == "submit" and not valid:
-        draft = ApplicationForm(request.POST, instance=application, cohort=cohort, mode="draft")
+        draft = ApplicationForm(
+            request.POST, instance=application, cohort=cohort, mode="draft", questions=questions
+        )
         draft.is_valid()
         return form, draft.answers(), valid
     return form, form.answers(), valid
 
 
+def _review_page(request, cohort, form, application):
+    """The answers as they will be submitted, and the final Submit (the answers travel in
+    hidden fields: nothing is saved until the applicant submits)."""
+    carried = [
+        (name, value)
+        for name, values in request.POST.lists()
+        if name not in ("csrfmiddlewaretoken", "action")
+        for value in values
+    ]
+    return render(
+        request,
+        "applications/application_review.html",
+        {
+            "cohort": cohort,
+            "program": cohort.program,
+            "application": application,
+            "summary": preview_summary(
+                cohort=cohort, answers=form.answers(), questions=form.questions
+            ),
+            "carried": carried,
+        },
+    )
+
+
 def _apply_response(request, cohort, form, result: services.SaveResult):
     Outcome = services.SaveOutcome
     outcome, application = result.outcome, result.application
+    if outcome == Outcome.READY_TO_REVIEW:
+        return _review_page(request, cohort, form, application)
     if outcome == Outcome.LOCKED:
         messages.info(request, result.message)
         return redirect(application)
@@ -109,6 +193,8 @@ def _apply_response(request, cohort, form, result: services.SaveResult):
         messages.success(request, result.message)
         return redirect(application)
     for name, errors in result.errors.items():
+        if name in form.fields and name in form.errors:
+            continue  # the form already says so beside the field
         form.add_error(name if name in form.fields else None, errors)
     level = messages.WARNING if outcome == Outcome.DRAFT_PARTLY_SAVED else messages.ERROR
     messages.add_message(request, level, result.message)

@@ -69,6 +69,7 @@ class ProgramAdmin(ProgramScopedAdminMixin, admin.ModelAdmin):
             _("Eligibility"),
             {
                 "fields": [
+                    "allows_both_roles",
                     "mentor_membership",
                     "mentee_membership",
                     "membership_exception",

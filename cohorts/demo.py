@@ -176,6 +176,7 @@ PROGRAMS = [
         ),
         "goal_sheet_due_days": 30,
         "mentees_confirm_children_service": True,
+        "allows_both_roles": False,  # "separate mentor and mentee applications"
         "areas": [
             "Early literacy and storytime",
             "Children's collections and book evaluation",

@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 
 from .models import CommitteeMembership, Program
 
+APPROVING_ROLES = set(CommitteeMembership.APPROVING_ROLES)
+
 
 def _active(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active)
@@ -31,13 +33,27 @@ def is_staff(user) -> bool:
     return _active(user) and user.sees_all_programs
 
 
+def committee_roles(user) -> dict[int, str]:
+    """{program id: role} of the person's committee memberships, read once per user object.
+
+    Every permission question of a request (the admin asks dozens: one per model in the
+    sidebar) is answered from this one query. A request gets a fresh user object, so a change
+    of role counts from the next request on.
+    """
+    roles = getattr(user, "_committee_roles", None)
+    if roles is None:
+        roles = dict(user.committee_memberships.values_list("program_id", "role"))
+        user._committee_roles = roles
+    return roles
+
+
 def programs_for(user) -> QuerySet[Program]:
     """The programs whose objects `user` may see: all for staff, else their committees'."""
     if not _active(user):
         return Program.objects.none()
     if user.sees_all_programs:
         return Program.objects.all()
-    return Program.objects.filter(committee_memberships__user=user).distinct()
+    return Program.objects.filter(pk__in=list(committee_roles(user)))
 
 
 def chaired_programs(user) -> QuerySet[Program]:
@@ -46,10 +62,12 @@ def chaired_programs(user) -> QuerySet[Program]:
         return Program.objects.none()
     if user.sees_all_programs:
         return Program.objects.all()
-    return Program.objects.filter(
-        committee_memberships__user=user,
-        committee_memberships__role__in=CommitteeMembership.APPROVING_ROLES,
-    ).distinct()
+    chaired = [pk for pk, role in committee_roles(user).items() if role in APPROVING_ROLES]
+    return Program.objects.filter(pk__in=chaired)
+
+
+def _program_id(program) -> int:
+    return program if isinstance(program, int) else program.pk
 
 
 def is_member(user, program: Program | None = None) -> bool:
@@ -58,10 +76,8 @@ def is_member(user, program: Program | None = None) -> bool:
         return False
     if user.sees_all_programs:
         return True
-    memberships = user.committee_memberships.all()
-    if program is not None:
-        memberships = memberships.filter(program=program)
-    return memberships.exists()
+    roles = committee_roles(user)
+    return bool(roles) if program is None else _program_id(program) in roles
 
 
 def is_chair(user, program: Program | None = None) -> bool:
@@ -70,10 +86,10 @@ def is_chair(user, program: Program | None = None) -> bool:
         return False
     if user.sees_all_programs:
         return True
-    memberships = user.committee_memberships.filter(role__in=CommitteeMembership.APPROVING_ROLES)
-    if program is not None:
-        memberships = memberships.filter(program=program)
-    return memberships.exists()
+    roles = committee_roles(user)
+    if program is None:
+        return any(role in APPROVING_ROLES for role in roles.values())
+    return roles.get(_program_id(program)) in APPROVING_ROLES
 
 
 def may_use_admin(user) -> bool:
@@ -100,3 +116,14 @@ def is_chair_or_pair_liaison(
     if chair if chair is not None else is_chair(user, program):
         return True
     return liaison_id is not None and user.pk == liaison_id and is_member(user, program)
+
+
+def may_edit_questions(user, program: Program | None = None) -> bool:
+    """Who writes a program's own application questions: its chairs (and staff liaisons) and
+    association staff. Committee members read them."""
+    return is_chair(user, program)
+
+
+def require_question_editor(user, program: Program) -> None:
+    if not may_edit_questions(user, program):
+        raise PermissionDenied(_("Only the program's chair or staff may change its questions."))

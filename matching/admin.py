@@ -5,12 +5,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from applications.questions.kinds import MATCHABLE_KINDS
 from cohorts.admin_scoping import ProgramScopedAdminMixin
 from cohorts.permissions import is_chair
 
 from . import services
 from .admin_views import CommitteeViews
-from .models import AuditEntry, Exclusion, MatchRun, Pairing, Proposal
+from .models import AuditEntry, Exclusion, MatchRun, Pairing, Proposal, QuestionCriterion
 
 
 def _never(self, request, *args, **kwargs):
@@ -186,6 +187,39 @@ class ExclusionAdmin(ProgramScopedAdminMixin, admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for exclusion in queryset:
             services.exclusion_lift(exclusion=exclusion, by=request.user)
+
+
+@admin.register(QuestionCriterion)
+class QuestionCriterionAdmin(ProgramScopedAdminMixin, admin.ModelAdmin):
+    """Criteria drawn from a cohort's own questions; the committee sets them like the weights
+    (and changes their weights on the run form)."""
+
+    committee_can_delete = True
+    list_display = ["__str__", "cohort", "mentee_question", "mentor_question", "rule", "weight"]
+    list_filter = ["cohort"]
+    list_select_related = ["cohort__program", "mentee_question", "mentor_question"]
+    fields = ["cohort", "mentee_question", "mentor_question", "rule", "weight"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name in ("mentee_question", "mentor_question") and formfield is not None:
+            formfield.queryset = (
+                formfield.queryset.filter(kind__in=MATCHABLE_KINDS, archived_at__isnull=True)
+                .select_related("cohort")
+                .order_by("-cohort__applications_open", "order", "pk")
+            )
+            formfield.label_from_instance = lambda q: f"{q.cohort}: {q.label}"
+        return formfield
+
+    def save_model(self, request, obj, form, change):
+        services.question_criterion_save(criterion=obj, saved_by=request.user)
+
+    def delete_model(self, request, obj):
+        services.question_criterion_delete(criterion=obj, deleted_by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for criterion in queryset.select_related("cohort__program"):
+            services.question_criterion_delete(criterion=criterion, deleted_by=request.user)
 
 
 class ProposalInline(ProgramScopedAdminMixin, admin.TabularInline):

@@ -63,7 +63,7 @@ def _pair(cohort: Cohort, *, announced_at: dt.datetime, now: dt.datetime) -> lis
         if j < 0:
             continue
         explanation = explain(
-            pool.mentee_people[i], pool.mentor_people[j], weights, pool.area_names
+            pool.mentee_people[i], pool.mentor_people[j], weights, pool.area_names, pool.criteria
         )
         pairings.append(
             Pairing(

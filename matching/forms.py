@@ -60,8 +60,9 @@ class RunForm(forms.Form):
         label=_("Never pair people from the same employer"), required=False, initial=True
     )
 
-    def __init__(self, *args, weights: Weights, **kwargs):
+    def __init__(self, *args, weights: Weights, criteria=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.criteria = list(criteria)
         defaults = Weights()
         for item in fields(Weights):
             label, help_text = WEIGHT_HELP.get(item.name, (item.name.replace("_", " "), None))
@@ -79,11 +80,40 @@ class RunForm(forms.Form):
                 **extra,
             )
 
+        for criterion in self.criteria:
+            compared = criterion.compared_question
+            if compared.pk == criterion.mentee_question_id:
+                about = criterion.mentee_question.name
+            else:
+                about = _("%(mentee)s against %(mentor)s") % {
+                    "mentee": criterion.mentee_question.name,
+                    "mentor": compared.name,
+                }
+            self.fields[f"c_{criterion.pk}"] = forms.FloatField(
+                label=_("%(question)s: %(rule)s")
+                % {"question": about, "rule": criterion.get_rule_display().lower()},
+                initial=criterion.weight,
+                min_value=0,
+                max_value=100,
+                widget=forms.NumberInput(attrs={"step": "0.1"}),
+                help_text=_("From the program's own questions; 0 turns it off."),
+            )
+
     def weight_fields(self):
         return [self[name] for name in self.fields if name.startswith("w_")]
 
+    def criterion_fields(self):
+        return [self[name] for name in self.fields if name.startswith("c_")]
+
     def option_fields(self):
-        return [self[name] for name in self.fields if not name.startswith("w_")]
+        return [self[name] for name in self.fields if name[:2] not in ("w_", "c_")]
+
+    def criterion_weights(self) -> dict[int, float]:
+        return {
+            int(name.removeprefix("c_")): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("c_")
+        }
 
     def clean_w_near_timezone_share(self):
         value = self.cleaned_data["w_near_timezone_share"]

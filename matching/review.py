@@ -17,11 +17,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from applications.models import Application
+from applications.questions.selectors import answers_in_words
 from cohorts.models import Cohort
 
 from .loading import allowed_matrix, load_pool, score_matrix
 from .models import Exclusion, Pairing
-from .selectors import CRITERION_LABELS, matching_settings
+from .selectors import criterion_label, matching_settings
 
 PAGE_SIZE = 50
 
@@ -171,6 +172,8 @@ class Row:
     mentor_facts: str
     capacity: str
     actions: list[tuple[str, str, str]] = field(default_factory=list)  # (url, text, for whom)
+    # The program's own questions, side by side: (question, mentee's answer, mentor's answer).
+    answers: list[tuple[str, str, str]] = field(default_factory=list)
 
     @property
     def selectable(self) -> bool:
@@ -182,9 +185,18 @@ def _points(value: float) -> str:
     return text.replace("-", "−")
 
 
+def _short_label(name: str) -> str:
+    # A criterion drawn from the program's own questions is stored as "answer: <question>".
+    return (
+        name.removeprefix("answer: ")
+        if name.startswith("answer: ")
+        else SHORT_LABELS.get(name, name)
+    )
+
+
 def compact_criteria(breakdown: dict) -> list[str]:
     return [
-        f"{SHORT_LABELS.get(name, name)} {_points(float(points))}"
+        f"{_short_label(name)} {_points(float(points))}"
         for name, points in (breakdown or {}).items()
         if points
     ]
@@ -192,9 +204,16 @@ def compact_criteria(breakdown: dict) -> list[str]:
 
 def full_breakdown(breakdown: dict) -> list[tuple[str, str]]:
     return [
-        (str(CRITERION_LABELS.get(name, name.replace("_", " "))), f"{float(points):.1f}")
+        (criterion_label(name), f"{float(points):.1f}")
         for name, points in (breakdown or {}).items()
     ]
+
+
+def side_by_side(mentee: list[tuple[str, str]], mentor: list[tuple[str, str]]):
+    """Both people's answers to the program's questions, one row per question."""
+    theirs = dict(mentor)
+    rows = [(question, answer, theirs.pop(question, "—")) for question, answer in mentee]
+    return rows + [(question, "—", answer) for question, answer in theirs.items()]
 
 
 def _facts(application: Application) -> str:
@@ -244,6 +263,8 @@ def pairings_shown(*, cohort: Cohort, show: str, low_below: float | None) -> Que
 
 def rows_of(pairings, *, links: dict[str, str], is_chair: bool, rematch: set[int]) -> list[Row]:
     """The page's rows. `links` holds each action's address with "{pk}" for the pairing."""
+    pairings = list(pairings)
+    answers = answers_in_words({p.mentee_id for p in pairings} | {p.mentor_id for p in pairings})
     rows = []
     for p in pairings:
         mentee, mentor = p.mentee.full_name, p.mentor.full_name
@@ -282,6 +303,7 @@ def rows_of(pairings, *, links: dict[str, str], is_chair: bool, rematch: set[int
                 mentor_facts=_facts(p.mentor),
                 capacity=str(p.mentor.capacity or _("the cohort's default")),
                 actions=actions,
+                answers=side_by_side(answers.get(p.mentee_id, []), answers.get(p.mentor_id, [])),
             )
         )
     return rows

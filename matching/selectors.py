@@ -3,14 +3,19 @@
 from collections import Counter
 from dataclasses import dataclass
 
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from applications.models import Application
+from applications.models import Application, ApplicationAnswer
 from cohorts.models import Cohort
 
-from .loading import load_pool, person_of
-from .models import Exclusion, MatchingSettings, Pairing
+from .loading import (
+    answer_criteria,
+    load_pool,
+    person_of,
+)
+from .models import Exclusion, MatchingSettings, Pairing, QuestionCriterion
 from .scoring import Explanation, Weights, build_scores, explain
 
 CRITERION_LABELS = {
@@ -24,6 +29,13 @@ CRITERION_LABELS = {
 }
 
 
+def criterion_label(name: str) -> str:
+    """The words for a criterion of a score's breakdown, the program's own questions included."""
+    if name.startswith("answer: "):  # a criterion drawn from the program's own questions
+        return _("Answers: %(question)s") % {"question": name.removeprefix("answer: ")}
+    return str(CRITERION_LABELS.get(name, name.replace("_", " ")))
+
+
 def matching_settings(*, cohort: Cohort) -> tuple[Weights, bool]:
     """The cohort's weights (the defaults until a committee changes them) and whether people
     of the same employer are kept apart."""
@@ -31,6 +43,15 @@ def matching_settings(*, cohort: Cohort) -> tuple[Weights, bool]:
     if stored is None:
         return Weights(), True
     return Weights.from_dict(stored.weights or {}), stored.exclude_same_employer
+
+
+def question_criteria(*, cohort: Cohort) -> list[QuestionCriterion]:
+    """The cohort's matching criteria drawn from its own questions, for the run form."""
+    return list(
+        QuestionCriterion.objects.filter(cohort=cohort)
+        .select_related("mentee_question", "mentor_question")
+        .order_by("pk")
+    )
 
 
 def previous_cohort(*, cohort: Cohort) -> Cohort | None:
@@ -64,24 +85,38 @@ class PairScore:
     reasons: list[str]
 
 
-def _with_areas(*applications: Application) -> list[Application]:
+def _with_areas(*applications: Application, criteria=()) -> list[Application]:
+    """The applications with what scoring reads: their areas, and their answers to the
+    questions `criteria` compare."""
+    compared = {c.mentee_question for c in criteria} | {c.mentor_question for c in criteria}
     return list(
         Application.objects.filter(pk__in=[a.pk for a in applications])
         .select_related("cohort__program")
-        .prefetch_related("areas")
+        .prefetch_related(
+            "areas",
+            Prefetch(
+                "answers",
+                queryset=ApplicationAnswer.objects.filter(question_id__in=compared).select_related(
+                    "question"
+                ),
+                to_attr="criterion_answers",
+            ),
+        )
     )
 
 
 def pair_score(*, cohort: Cohort, mentee: Application, mentor: Application) -> PairScore:
     """The score, per-criterion points and reasons of one pair, with the cohort's weights."""
     weights, _same = matching_settings(cohort=cohort)
-    loaded = {a.pk: a for a in _with_areas(mentee, mentor)}
+    criteria = answer_criteria(cohort)
+    loaded = {a.pk: a for a in _with_areas(mentee, mentor, criteria=criteria)}
     names = dict(cohort.program.areas.values_list("slug", "name"))
     explanation = explain(
         person_of(loaded[mentee.pk], cohort=cohort),
         person_of(loaded[mentor.pk], cohort=cohort),
         weights,
         names,
+        criteria,
     )
     return PairScore(explanation.total, explanation.points, explanation.reasons)
 
@@ -141,12 +176,12 @@ def mentor_options(
             (m for m in pool.mentees if m.pk == mentee.pk),
             None,
         )
-        or _with_areas(mentee)[0]
+        or _with_areas(mentee, criteria=pool.criteria)[0]
     )
     person = person_of(mentee, cohort=pool.cohort)
     if not pool.mentors:
         return []
-    scores = build_scores([person], pool.mentor_people, weights).total[0]
+    scores = build_scores([person], pool.mentor_people, weights, pool.criteria).total[0]
     used = Counter(
         Pairing.objects.current()
         .filter(cohort=cohort)
@@ -184,7 +219,9 @@ def mentor_options(
             and _employer(mentor.employer) == _employer(mentee.employer)
         ):
             warnings.append(_("Same employer (%(employer)s).") % {"employer": mentor.employer})
-        explanation = explain(person, pool.mentor_people[j], weights, pool.area_names)
+        explanation = explain(
+            person, pool.mentor_people[j], weights, pool.area_names, pool.criteria
+        )
         options.append(MentorOption(mentor, float(scores[j]), explanation, warnings, room))
     options.sort(key=lambda o: (bool(o.warnings), -o.score, o.mentor.full_name))
     return options

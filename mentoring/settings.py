@@ -204,7 +204,9 @@ LOGGING = {
 DEMO_SEEDERS = [
     "cohorts.demo.seed",
     "applications.demo.seed",
+    "applications.demo_questions.seed",
     "matching.demo.seed",
+    "matching.demo_criteria.seed",
     "participants.demo.seed",
     "assessment.demo.seed",
 ]

@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts import timezones
 from applications.choices import OUTSIDE_US
 from applications.models import Application
+from applications.questions.selectors import answers_shown_to_partners
 from assessment.models import Invitation
 from assessment.selectors import open_invitations_for_user
 from cohorts.models import AreaOfInterest, Cohort, Milestone, Program, TimelineEntry
@@ -108,6 +109,8 @@ class PairingView:
     goal_sheet_due: dt.date | None
     today: dt.date
     open_pulse_check: PulseCheck | None = None
+    # The partner's answers to the program's questions marked "shown to the partner".
+    partner_answers: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def partner_left(self) -> bool:
@@ -298,7 +301,9 @@ def _participation(
     )
 
 
-def _pairing_view(pairing: Pairing, application: Application, *, today: dt.date):
+def _pairing_view(
+    pairing: Pairing, application: Application, *, today: dt.date, shared: dict | None = None
+):
     """The pairing as `application`'s side sees it; None when it is not theirs."""
     if pairing.mentor_id == application.pk:
         my_role, me, partner = "mentor", pairing.mentor, pairing.mentee
@@ -320,6 +325,7 @@ def _pairing_view(pairing: Pairing, application: Application, *, today: dt.date)
         open_pulse_check=next(
             (c for c in pairing.my_open_pulse_checks if c.application_id == application.pk), None
         ),
+        partner_answers=(shared or {}).get(partner.pk, []),
     )
 
 
@@ -331,8 +337,12 @@ def participations_for_user(*, user, now: dt.datetime | None = None) -> list[Par
     """
     now = now or timezone.now()
     pairings_by_cohort: dict[int, list[Pairing]] = {}
-    for pairing in _user_pairings(user):
+    pairings = list(_user_pairings(user))
+    for pairing in pairings:
         pairings_by_cohort.setdefault(pairing.cohort_id, []).append(pairing)
+    shared = answers_shown_to_partners(
+        {p.mentor_id for p in pairings} | {p.mentee_id for p in pairings}
+    )
     surveys_by_cohort: dict[int, list[Invitation]] = {}
     for invitation in open_invitations_for_user(user=user, now=now):
         surveys_by_cohort.setdefault(invitation.survey.cohort_id, []).append(invitation)
@@ -345,7 +355,7 @@ def participations_for_user(*, user, now: dt.datetime | None = None) -> list[Par
         )
         today = now.astimezone(cohort.tz).date()
         for pairing in pairings_by_cohort.get(cohort.pk, []):
-            view = _pairing_view(pairing, application, today=today)
+            view = _pairing_view(pairing, application, today=today, shared=shared)
             if view is not None:
                 participation.pairings.append(view)
         participations.append(participation)

@@ -9,6 +9,7 @@ exported, nor anything the matching engine derived from them.
 import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 
 from django.db import connection
 from django.db.models import BooleanField, OuterRef, QuerySet, StringAgg, Subquery, Value
@@ -22,7 +23,9 @@ from applications.choices import (
     Role,
 )
 from applications.fields import SECTIONS
-from applications.models import Application
+from applications.models import Application, ApplicationAnswer, CohortQuestion
+from applications.questions.kinds import QuestionKind
+from applications.questions.selectors import SECTION_ORDER
 from cohorts.models import Cohort, Program
 from matching.models import Pairing
 
@@ -35,6 +38,14 @@ class Dataset:
     title: str
     headers: list[str]
     rows: Callable[..., Iterator[list]]
+    # The headings of a program's or a cohort's export when they depend on it (the program's
+    # own questions); None when `headers` are the same for every program.
+    headers_of: Callable[..., list[str]] | None = None
+
+    def headers_for(self, *, program: Program, cohort: Cohort | None = None) -> list[str]:
+        if self.headers_of is None:
+            return self.headers
+        return self.headers_of(program=program, cohort=cohort)
 
     def filename(self, program: Program, cohort: Cohort | None, extension: str) -> str:
         scope = f"{program.slug}-{cohort.slug}" if cohort else program.slug
@@ -163,8 +174,59 @@ def _areas_subquery() -> Subquery:
     return Subquery(areas)
 
 
+@dataclass(frozen=True)
+class QuestionColumn:
+    """One export column for one of the program's own questions: the same question in every
+    cohort that asked it (its copies share their program question)."""
+
+    header: str
+    kinds: dict[int, str]  # cohort question id -> its kind
+
+
+def question_columns(*, program: Program, cohort: Cohort | None = None) -> list[QuestionColumn]:
+    """The columns of the program's own questions, in the form's order (archived ones too:
+    their answers stay readable); one query."""
+    questions = (
+        scope(CohortQuestion.objects.all(), program, cohort)
+        .select_related("cohort")
+        .order_by("cohort__applications_open", "pk")
+    )
+    by_lineage: dict[str, list[CohortQuestion]] = {}
+    for question in questions:
+        by_lineage.setdefault(question.lineage, []).append(question)
+    groups = sorted(
+        by_lineage.values(),
+        key=lambda group: (SECTION_ORDER.get(group[-1].section, 0), group[-1].order, group[0].pk),
+    )
+    columns, seen = [], set()
+    for group in groups:
+        header = group[-1].label  # the latest cohort's wording
+        if header in seen:
+            header = f"{header} ({group[-1].cohort.name})"
+        seen.add(header)
+        columns.append(QuestionColumn(header, {q.pk: q.kind for q in group}))
+    return columns
+
+
+def application_headers(*, program: Program, cohort: Cohort | None = None) -> list[str]:
+    columns = question_columns(program=program, cohort=cohort)
+    return [*APPLICATION_HEADERS[:-3], *(c.header for c in columns), *APPLICATION_HEADERS[-3:]]
+
+
+def _exported_answer(kind: str, value):
+    """An answer as a cell: numbers as numbers, yes or no, choices joined like the others."""
+    if value is None:
+        return None
+    if kind == QuestionKind.MULTIPLE_CHOICE:
+        return "; ".join(value)
+    if kind == QuestionKind.YES_NO:
+        return yes_no(value)
+    return value
+
+
 def application_rows(*, program: Program, cohort: Cohort | None = None) -> Iterator[list]:
-    """Every submitted application (drafts are not shared), never the opt-in demographics."""
+    """Every submitted application (drafts are not shared), never the opt-in demographics; the
+    answers to the program's own questions in their columns (one query per chunk of rows)."""
     answer_columns = ["area_names" if name == "areas" else name for name in EXPORTED_ANSWERS]
     queryset = (
         scope(Application.objects.all(), program, cohort)
@@ -184,18 +246,37 @@ def application_rows(*, program: Program, cohort: Cohort | None = None) -> Itera
     statuses = labels(Application.Status)
     formatters = _answer_formatters()
     tz = program.tz
-    for pk, cohort_name, status, *answers, priority, submitted, withdrawn in queryset.iterator(
-        chunk_size=CHUNK_SIZE
-    ):
-        yield [
-            pk,
-            cohort_name,
-            statuses.get(status, status),
-            *(write(value) for write, value in zip(formatters, answers, strict=True)),
-            yes_no(priority),
-            local_time(submitted, tz),
-            local_time(withdrawn, tz),
-        ]
+    columns = question_columns(program=program, cohort=cohort)
+    position = {qid: index for index, c in enumerate(columns) for qid in c.kinds}
+    kinds = {qid: kind for c in columns for qid, kind in c.kinds.items()}
+    records = queryset.iterator(chunk_size=CHUNK_SIZE)
+    while chunk := list(islice(records, CHUNK_SIZE)):
+        answers = _answers_of([record[0] for record in chunk]) if columns else {}
+        for pk, cohort_name, status, *answers_row, priority, submitted, withdrawn in chunk:
+            custom: list = [None] * len(columns)
+            for question_id, value in answers.get(pk, {}).items():
+                if question_id in position:
+                    custom[position[question_id]] = _exported_answer(kinds[question_id], value)
+            yield [
+                pk,
+                cohort_name,
+                statuses.get(status, status),
+                *(write(value) for write, value in zip(formatters, answers_row, strict=True)),
+                *custom,
+                yes_no(priority),
+                local_time(submitted, tz),
+                local_time(withdrawn, tz),
+            ]
+
+
+def _answers_of(application_ids: list[int]) -> dict[int, dict[int, object]]:
+    out: dict[int, dict[int, object]] = {}
+    rows = ApplicationAnswer.objects.filter(application_id__in=application_ids).values_list(
+        "application_id", "question_id", "value"
+    )
+    for application_id, question_id, value in rows:
+        out.setdefault(application_id, {})[question_id] = value
+    return out
 
 
 # --- pairings ----------------------------------------------------------------------------------
@@ -294,6 +375,12 @@ def pairing_rows(*, program: Program, cohort: Cohort | None = None) -> Iterator[
 
 
 BASE_DATASETS: list[Dataset] = [
-    Dataset("applications", "Applications", APPLICATION_HEADERS, application_rows),
+    Dataset(
+        "applications",
+        "Applications",
+        APPLICATION_HEADERS,
+        application_rows,
+        headers_of=application_headers,
+    ),
     Dataset("pairings", "Pairings", PAIRING_HEADERS, pairing_rows),
 ]

@@ -50,11 +50,21 @@ def csv_stream(
     dataset: Dataset, *, program: Program, cohort: Cohort | None = None
 ) -> Iterator[str]:
     """The dataset as CSV text, a few hundred rows per chunk; the heading row comes first,
-    before any query runs, so the download starts at once. Starts with a byte-order mark so
-    spreadsheet programs read the accents right."""
+    before any query runs (its headings are looked up when the stream is made), so the download
+    starts at once. Starts with a byte-order mark so spreadsheet programs read the accents
+    right."""
+    return _csv_chunks(
+        dataset, dataset.headers_for(program=program, cohort=cohort), program, cohort
+    )
+
+
+def _csv_chunks(
+    dataset: Dataset, headers: list[str], program: Program, cohort: Cohort | None
+) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(dataset.headers)
+    # Headings can be a committee's own words (a program question): neutralized like text.
+    writer.writerow(["'" + h if h.startswith(DANGEROUS_FIRST) else h for h in headers])
     yield "\ufeff" + buffer.getvalue()
     rows = dataset.rows(program=program, cohort=cohort)
     while True:
@@ -180,6 +190,17 @@ class _SheetRows:
 def xlsx_stream(
     datasets: Iterable[Dataset], *, program: Program, cohort: Cohort | None = None
 ) -> Iterator[bytes]:
+    """See _xlsx_chunks; the sheets' headings are looked up when the stream is made, so the
+    first bytes leave before any query runs."""
+    sheets = [
+        (dataset, dataset.headers_for(program=program, cohort=cohort)) for dataset in datasets
+    ]
+    return _xlsx_chunks(sheets, program=program, cohort=cohort)
+
+
+def _xlsx_chunks(
+    sheets: list[tuple[Dataset, list[str]]], *, program: Program, cohort: Cohort | None
+) -> Iterator[bytes]:
     """One workbook, a sheet per dataset, streamed: an openpyxl write-only workbook whose
     sheets are written row by row straight into their compressed zip entries, the compressed
     bytes leaving as soon as a chunk is ready. Memory stays flat however many rows there are;
@@ -188,12 +209,12 @@ def xlsx_stream(
     sink = _Drain()
     archive = zipfile.ZipFile(sink, "w", zipfile.ZIP_DEFLATED, compresslevel=XLSX_COMPRESSION)
     workbook = Workbook(write_only=True)
-    for index, dataset in enumerate(datasets, 1):
+    for index, (dataset, headers) in enumerate(sheets, 1):
         sheet = workbook.create_sheet(dataset.title)
         sheet._id = index
-        rows = _SheetRows(sheet, len(dataset.headers))
+        rows = _SheetRows(sheet, len(headers))
         with archive.open(sheet.path[1:], "w") as entry:
-            entry.write((_SHEET_TOP + rows.row(dataset.headers)).encode())
+            entry.write((_SHEET_TOP + rows.row(headers)).encode())
             if index == 1:
                 # The zip's first local header is out: send it so the download starts now.
                 yield sink.take()

@@ -38,6 +38,7 @@ from .cohort_figures import (
     supply_and_demand,
 )
 from .figures import Figure, Section, percent
+from .question_figures import QuestionFigure, question_figures
 
 # --- who may see what ---------------------------------------------------------------------------
 
@@ -87,6 +88,7 @@ class CohortReport:
     matching: MatchFigures
     timing: AnnouncementTiming
     demographics: DemographicFigures | None = None
+    questions: list[QuestionFigure] = field(default_factory=list)  # the program's own questions
     sections: list[Section] = field(default_factory=list)
     extra_figures: list[Figure] = field(default_factory=list)
 
@@ -140,6 +142,7 @@ def cohort_report(*, cohort: Cohort, user, now: dt.datetime | None = None) -> Co
         matching=match_figures(cohort=cohort),
         timing=announcement_timing(cohort=cohort),
         demographics=demographic_figures(cohort=cohort) if may_see_demographics(user) else None,
+        questions=question_figures(cohort=cohort),
         sections=[goals, survey],
         extra_figures=([goal_figure] if goal_figure else []) + survey_figures,
     )

@@ -198,11 +198,6 @@ class Cohort(models.Model):
         """The last instant an application is accepted: 23:59:59 on the deadline day, local."""
         return end_of_day(self.applications_close, self.tz)
 
-    @property
-    def deadline_zone(self) -> str:
-        """The zone's abbreviation on the deadline day, e.g. "CDT", as Americans write it."""
-        return self.application_deadline.strftime("%Z")
-
     def is_accepting_applications(self, now: dt.datetime | None = None) -> bool:
         return self.phase(now) == Phase.ACCEPTING
 

@@ -77,6 +77,14 @@ class Program(models.Model):
         default=False,
         help_text=_("Participants must be members when formal mentoring starts."),
     )
+    allows_both_roles = models.BooleanField(
+        _("one application may take both roles"),
+        default=True,
+        help_text=_(
+            "On: a person may apply as mentor and mentee at once. Off: mentors and mentees "
+            "apply separately, and the form does not offer “Both mentor and mentee”."
+        ),
+    )
     mentor_min_years_experience = models.PositiveSmallIntegerField(
         _("minimum years of experience for mentors"), default=0
     )

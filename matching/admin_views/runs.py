@@ -34,8 +34,9 @@ class RunViews(CommitteeViewsBase):
     def run(self, request, cohort_id):
         cohort = self.cohort(request, cohort_id)
         weights, exclude_same_employer = selectors.matching_settings(cohort=cohort)
+        criteria = selectors.question_criteria(cohort=cohort)
         if request.method == "POST":
-            form = RunForm(request.POST, weights=weights)
+            form = RunForm(request.POST, weights=weights, criteria=criteria)
             if form.is_valid():
                 try:
                     run = services.match_run_start(
@@ -45,13 +46,16 @@ class RunViews(CommitteeViewsBase):
                         keep_locked=form.cleaned_data["keep_locked"],
                         keep_approved=form.cleaned_data["keep_approved"],
                         exclude_same_employer=form.cleaned_data["exclude_same_employer"],
+                        criterion_weights=form.criterion_weights(),
                     )
                 except PermissionDenied:
                     raise
                 return redirect("admin:matching_run_status", run.pk)
         else:
             form = RunForm(
-                weights=weights, initial={"exclude_same_employer": exclude_same_employer}
+                weights=weights,
+                criteria=criteria,
+                initial={"exclude_same_employer": exclude_same_employer},
             )
         pool = selectors.load_pool(cohort)
         counts = Pairing.objects.filter(cohort=cohort).current()
@@ -69,6 +73,8 @@ class RunViews(CommitteeViewsBase):
                     approved=counts.filter(status=Pairing.Status.APPROVED).count(),
                 ),
                 "runs": MatchRun.objects.filter(cohort=cohort).select_related("started_by")[:5],
+                "criteria_url": reverse("admin:matching_questioncriterion_changelist")
+                + f"?cohort__id__exact={cohort.pk}",
             },
             cohort,
         )

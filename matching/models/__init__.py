@@ -2,8 +2,10 @@
 
 pairings.py      the committee's workflow: MatchRun, Proposal, Pairing, Exclusion, MatchingSettings,
                  AuditEntry
+criteria.py      QuestionCriterion: matching criteria drawn from a cohort's own questions
 """
 
+from .criteria import QuestionCriterion
 from .pairings import (
     AuditEntry,
     Exclusion,
@@ -22,4 +24,5 @@ __all__ = [
     "Pairing",
     "PairingQuerySet",
     "Proposal",
+    "QuestionCriterion",
 ]

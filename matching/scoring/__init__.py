@@ -6,13 +6,16 @@ pair in plain Python and returns the same points per criterion plus readable rea
 committee.
 
 Package layout: :mod:`.people` (:class:`Person` and the vocabularies), :mod:`.weights`
-(:class:`Weights` and the per-pair points), :mod:`.matrix` (:func:`build_scores`),
+(:class:`Weights` and the per-pair points), :mod:`.answers` (criteria drawn from the
+program's own questions), :mod:`.matrix` (:func:`build_scores`),
 :mod:`.reasons` (:func:`explain`) and :mod:`.constraints` (:func:`forbidden_pairs`,
 :func:`reciprocal_pairs`).
 """
 
 from __future__ import annotations
 
+from .answers import RULES as ANSWER_RULES
+from .answers import AnswerCriterion
 from .constraints import forbidden_pairs
 from .constraints import reciprocal_pairs as reciprocal_pairs
 from .matrix import ScoreMatrix, build_scores
@@ -21,9 +24,11 @@ from .reasons import Explanation, explain
 from .weights import CRITERIA, Weights
 
 __all__ = [
+    "ANSWER_RULES",
     "CRITERIA",
     "LIBRARY_TYPES",
     "MEETING_MODES",
+    "AnswerCriterion",
     "Explanation",
     "Person",
     "ScoreMatrix",

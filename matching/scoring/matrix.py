@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .answers import AnswerCriterion, answer_points
 from .people import MEETING_MODES, Person
 from .weights import Weights, _experience_points, _proximity_value
 
@@ -125,14 +126,17 @@ def build_scores(
     mentees: Sequence[Person],
     mentors: Sequence[Person],
     weights: Weights,
+    criteria: Sequence[AnswerCriterion] = (),
 ) -> ScoreMatrix:
     """Score every (mentee, mentor) pair with the same numbers as :func:`explain`.
 
     Areas and demographics are boolean matrix products. The other criteria depend on a few
     categorical attributes per side, so each side is reduced to classes of identical
     attributes, a small class x class table is computed with the scalar rules that
-    :func:`explain` uses, and the matrix gathers from it. Work runs in row chunks on two
-    threads; memory beyond the float64 output stays a few MB per chunk.
+    :func:`explain` uses, and the matrix gathers from it. The criteria drawn from the
+    program's own questions (`criteria`) are such tables too: one per criterion, over the
+    distinct answers of each side. Work runs in row chunks on two threads; memory beyond the
+    float64 output stays a few MB per chunk.
     """
     n, m = len(mentees), len(mentors)
     total = np.empty((n, m), dtype=np.float64)
@@ -143,6 +147,7 @@ def build_scores(
     proximity = _proximity_table(mentees, mentors, weights)
     if proximity is not None:
         tables.append(proximity)
+    tables += [_answer_table(mentees, mentors, c) for c in criteria if c.weight]
     plan = _Plan(
         areas=_area_bits(mentees, mentors, weights),
         # Merge small tables (e.g. experience and proximity) so a chunk gathers fewer of them.
@@ -236,6 +241,30 @@ def _proximity_table(
             continue
         for y, rrow in enumerate(right_keys):
             table[x, y] = _proximity_value(True, lrow[0], lrow[1], rrow[0], rrow[1], w)
+    return left, right, table
+
+
+def _answer_codes(people: Sequence[Person], question: int) -> tuple[np.ndarray, list]:
+    """Class code per person of their answer to `question`, and the distinct answers (an
+    empty answer is None). The _classes of one value, without a tuple per person."""
+    seen: dict = {}
+    codes = np.empty(len(people), dtype=np.intp)
+    for index, person in enumerate(people):
+        value = person.answers.get(question) or None  # an empty set of choices is no answer
+        codes[index] = seen.setdefault(value, len(seen))
+    return codes, list(seen)
+
+
+def _answer_table(
+    mentees: Sequence[Person], mentors: Sequence[Person], criterion: AnswerCriterion
+) -> Table:
+    """A criterion on the program's own questions: depends on the two answers only."""
+    left, left_keys = _answer_codes(mentees, criterion.mentee_question)
+    right, right_keys = _answer_codes(mentors, criterion.mentor_question)
+    table = np.array(
+        [[answer_points(criterion, a, b) for b in right_keys] for a in left_keys],
+        dtype=np.float64,
+    )
     return left, right, table
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 LIBRARY_TYPES: dict[str, str] = {
     "academic": "academic",
@@ -42,3 +43,8 @@ class Person:
     demographics: frozenset[str]
     demographic_preference: frozenset[str]
     priority: bool = False
+    # Answers to the program's own questions that matching criteria compare, by question id:
+    # a set of words (choices, yes/no) or an integer (a 1-5 scale). See answers.py.
+    answers: Mapping[int, frozenset[str] | int] = field(
+        default_factory=dict, hash=False, compare=False
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from .answers import AnswerCriterion, answer_of, answer_points, answer_reason
 from .people import LIBRARY_TYPES, MEETING_MODES, Person
 from .weights import Weights, _demographic_matches, _points
 
@@ -47,13 +48,15 @@ def explain(
     mentor: Person,
     weights: Weights,
     area_names: Mapping[str, str] | None = None,
+    criteria: Sequence[AnswerCriterion] = (),
 ) -> Explanation:
     """Per-criterion points for one pair and the reasons a committee chair reads.
 
     A criterion gives reasons only when it scored (points other than zero): "same time zone"
     under a proximity criterion worth nothing for this pair would read as a reason it is not.
     Demographic reasons never name the partner's answers; they only say that a preference
-    one of the applicants asked for is met.
+    one of the applicants asked for is met. Each criterion drawn from the program's own
+    questions adds its points and a reason naming the answers ("both chose: Spanish").
     """
     points = _points(mentee, mentor, weights)
     because = {
@@ -71,6 +74,14 @@ def explain(
         if points.get(name)
         for reason in reasons_of()
     ]
+    for criterion in criteria:
+        if not criterion.weight:
+            continue
+        mine = answer_of(mentee.answers, criterion.mentee_question)
+        theirs = answer_of(mentor.answers, criterion.mentor_question)
+        points[criterion.key] = answer_points(criterion, mine, theirs)
+        if points[criterion.key]:
+            reasons.append(answer_reason(criterion, mine, theirs))
     return Explanation(points=points, reasons=reasons)
 
 

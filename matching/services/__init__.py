@@ -3,6 +3,7 @@
 from .announce import announcement_preview, pairings_announce
 from .audit import audit_record
 from .capacity import mentor_capacity_set
+from .criteria import question_criterion_delete, question_criterion_save
 from .pairings import (
     exclusion_create,
     exclusion_lift,
@@ -35,4 +36,6 @@ __all__ = [
     "pairings_announce",
     "pairings_approve_all",
     "priority_carry_forward",
+    "question_criterion_delete",
+    "question_criterion_save",
 ]

@@ -17,11 +17,22 @@ from ..engine import MatchingError, MatchResult, solve
 from ..loading import (
     CohortPool,
     allowed_matrix,
+    answer_criteria,
+    criteria_as_data,
+    criteria_from,
     load_pool,
     reciprocal_couples,
     score_matrix,
 )
-from ..models import AuditEntry, Exclusion, MatchingSettings, MatchRun, Pairing, Proposal
+from ..models import (
+    AuditEntry,
+    Exclusion,
+    MatchingSettings,
+    MatchRun,
+    Pairing,
+    Proposal,
+    QuestionCriterion,
+)
 from ..progress import estimate_seconds
 from ..scoring import Weights, explain
 from ..selectors import carried_priority_applicant_ids
@@ -42,8 +53,13 @@ def match_run_start(
     keep_locked: bool = True,
     keep_approved: bool = True,
     exclude_same_employer: bool = True,
+    criterion_weights: dict[int, float] | None = None,
 ) -> MatchRun:
     """Queue a run with these weights; the cohort keeps them as its settings for next time.
+
+    `criterion_weights` ({QuestionCriterion id: weight}) sets the weights of the cohort's
+    criteria drawn from its own questions; the run records those criteria as they are now, so
+    it scores and explains by them even if the committee changes them while it runs.
 
     The run executes in a Celery task enqueued on commit (in process when tasks are eager,
     and in process as a fallback when the broker cannot be reached).
@@ -59,6 +75,11 @@ def match_run_start(
             cohort=cohort,
             defaults={"weights": weights, "exclude_same_employer": exclude_same_employer},
         )
+        for criterion_id, weight in (criterion_weights or {}).items():
+            QuestionCriterion.objects.filter(cohort=cohort, pk=criterion_id).update(
+                weight=max(0.0, min(float(weight), 100.0))
+            )
+        weights["answer_criteria"] = criteria_as_data(answer_criteria(cohort))
         run = MatchRun.objects.create(
             cohort=cohort,
             started_by=started_by,
@@ -142,7 +163,7 @@ def _execute(run: MatchRun, started: float) -> None:
     weights = Weights.from_dict(run.weights)
 
     priority_carry_forward(cohort=cohort)
-    pool = load_pool(cohort)
+    pool = load_pool(cohort, criteria_from(run.weights.get("answer_criteria")))
     before = _pairing_signature(cohort)
     kept, replaced = _kept_and_replaced(cohort, constraints)
     _progress(
@@ -240,7 +261,7 @@ def _proposals(
             continue
         mentee, mentor = pool.mentees[i], pool.mentors[j]
         explanation = explain(
-            pool.mentee_people[i], pool.mentor_people[j], weights, pool.area_names
+            pool.mentee_people[i], pool.mentor_people[j], weights, pool.area_names, pool.criteria
         )
         scored = {
             "score": float(scores[i, j]),

@@ -2,9 +2,16 @@ import factory
 from django.utils import timezone
 
 from applications.choices import LibraryType, MeetingMode, MembershipStatus, Role
-from applications.models import Application
+from applications.models import (
+    Application,
+    ApplicationAnswer,
+    CohortQuestion,
+    CohortQuestionnaire,
+    ProgramQuestion,
+)
+from applications.questions.kinds import CHOICE_KINDS, QuestionKind
 from tests.accounts.factories import UserFactory
-from tests.cohorts.factories import AreaOfInterestFactory, CohortFactory
+from tests.cohorts.factories import AreaOfInterestFactory, CohortFactory, ProgramFactory
 
 
 class ApplicationFactory(factory.django.DjangoModelFactory):
@@ -63,3 +70,45 @@ class MentorApplicationFactory(ApplicationFactory):
 
 class AcceptedApplicationFactory(ApplicationFactory):
     status = Application.Status.ACCEPTED
+
+
+class ProgramQuestionFactory(factory.django.DjangoModelFactory):
+    """One of a program's own questions; a single choice of languages unless told otherwise."""
+
+    class Meta:
+        model = ProgramQuestion
+
+    program = factory.SubFactory(ProgramFactory)
+    label = factory.Sequence(lambda n: f"Question {n}")
+    kind = QuestionKind.CHOICE
+    choices = factory.LazyAttribute(
+        lambda o: "English\nSpanish\nFrench" if o.kind in CHOICE_KINDS else ""
+    )
+    section = "interests"
+    order = factory.Sequence(lambda n: n)
+
+
+class CohortQuestionFactory(factory.django.DjangoModelFactory):
+    """A question in a cohort's own copy (as if taken from its program when the call opened)."""
+
+    class Meta:
+        model = CohortQuestion
+        skip_postgeneration_save = True
+
+    cohort = factory.SubFactory(CohortFactory)
+    label = factory.Sequence(lambda n: f"Cohort question {n}")
+    kind = QuestionKind.CHOICE
+    choices = factory.LazyAttribute(
+        lambda o: "English\nSpanish\nFrench" if o.kind in CHOICE_KINDS else ""
+    )
+    section = "interests"
+    order = factory.Sequence(lambda n: n)
+
+    @factory.post_generation
+    def frozen(obj, create, extracted, **kwargs):
+        if create:
+            CohortQuestionnaire.objects.get_or_create(cohort=obj.cohort)
+
+
+def answer(application, question, value) -> ApplicationAnswer:
+    return ApplicationAnswer.objects.create(application=application, question=question, value=value)

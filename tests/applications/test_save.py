@@ -47,12 +47,23 @@ def test_a_complete_submission_is_submitted_once_and_then_changes_are_saved(coho
     assert Notification.objects.filter(kind="application_submitted").count() == 1
 
 
-def test_an_incomplete_submission_needs_attention_and_keeps_a_draft(cohort, applicant):
+def test_an_incomplete_submission_needs_attention_and_saves_nothing(cohort, applicant):
     result = save(cohort, applicant, "submit", complete_answers(cohort, mentee_goals=""))
     assert result.outcome == Outcome.NEEDS_ATTENTION
-    assert "saved as a draft" in result.message
+    assert "Nothing is saved yet" in result.message
+    assert result.application is None
+    assert not Application.objects.filter(cohort=cohort, applicant=applicant).exists()
+
+
+def test_an_incomplete_submission_leaves_an_existing_draft_as_it_was(cohort, applicant):
+    save(cohort, applicant, "draft", complete_answers(cohort, job_title="Draft title"))
+    result = save(
+        cohort, applicant, "submit", complete_answers(cohort, mentee_goals="", job_title="New")
+    )
+    assert result.outcome == Outcome.NEEDS_ATTENTION
     assert result.application.status == Application.Status.DRAFT
-    assert result.application.job_title == "Cataloging Librarian"
+    result.application.refresh_from_db()
+    assert result.application.job_title == "Draft title"
 
 
 def test_a_draft_with_a_bad_answer_is_saved_without_it(cohort, applicant):
@@ -95,7 +106,7 @@ def test_a_deadline_passing_during_the_request_keeps_a_draft_instead_of_failing(
     cohort, applicant, monkeypatch
 ):
     # The page's checks ran just before the deadline; the submission itself comes after it.
-    monkeypatch.setattr(services, "application_refusal", lambda **kwargs: None)
+    monkeypatch.setattr(services.page, "application_refusal", lambda **kwargs: None)
     later = cohort.application_deadline + dt.timedelta(microseconds=1)
     result = save(cohort, applicant, "submit", complete_answers(cohort), now=later)
     assert result.outcome == Outcome.CLOSED

@@ -91,10 +91,9 @@ def test_submit_with_errors_shows_each_beside_its_field_and_keeps_every_answer(
     page = response.content.decode()
     assert "Keep this text" in page and 'value="Riverbend Public Library"' in page
     assert page.count("invalid-feedback") >= 4
-    # Nothing is lost: the valid answers are saved as a draft, and no email goes out.
-    application = Application.objects.get(applicant=applicant)
-    assert application.status == Application.Status.DRAFT
-    assert application.mentee_goals == "Keep this text"
+    # Nothing typed is lost (it is all on the page again), and only "Save draft" makes a
+    # draft: an incomplete submission saves nothing and sends nothing.
+    assert not Application.objects.filter(applicant=applicant).exists()
     assert mail.outbox == []
 
 

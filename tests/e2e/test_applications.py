@@ -71,6 +71,12 @@ def test_sign_up_apply_as_both_save_a_draft_come_back_submit_and_see_the_status(
     page.locator("#id_hours_per_month").fill("4")
     page.locator("#id_commits_orientation").check()
     page.locator("#id_commits_assessment").check()
+    page.get_by_role("button", name="Review your answers").click()
+
+    # The review step: the answers as the committee will read them, then the final submit.
+    assert page.get_by_role("heading", name="Check your answers before you submit").is_visible()
+    assert page.get_by_text("Lakeshore State University").is_visible()
+    assert_accessible(page)
     page.get_by_role("button", name="Submit application").click()
 
     assert page.get_by_text("Your application is submitted").is_visible()
@@ -95,7 +101,7 @@ def test_submit_with_errors_shows_every_error_and_keeps_the_answers(
     page.locator("#id_full_name").fill("Hasty <b>Applicant</b>")
     page.locator("#id_mentor_offer").fill("Twenty years in acquisitions.")
     page.locator("#id_years_experience").fill("20")
-    page.get_by_role("button", name="Submit application").click()
+    page.get_by_role("button", name="Review your answers").click()
 
     summary = page.locator("#form-errors")
     assert summary.is_visible()
@@ -115,5 +121,5 @@ def test_submit_with_errors_shows_every_error_and_keeps_the_answers(
     phone.goto(url)
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, "the application form scrolls sideways on a phone"
-    assert phone.get_by_role("button", name="Submit application").is_visible()
+    assert phone.get_by_role("button", name="Review your answers").is_visible()
     assert_accessible(phone)

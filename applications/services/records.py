@@ -1,4 +1,4 @@
-"""Every state change of an application: draft, submit, withdraw, decide, confirm membership.
+"""The records of an application: draft, submit, withdraw, decide, confirm membership.
 
 Each function owns its transaction and the row lock, and creates the emails it causes through
 the outbox inside that transaction, with keys that make a retry or a double click harmless.
@@ -6,8 +6,6 @@ the outbox inside that transaction, with keys that make a retry or a double clic
 
 import datetime as dt
 import logging
-from dataclasses import dataclass, field
-from enum import StrEnum
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -20,9 +18,11 @@ from accounts.timezones import person_zone, when
 from cohorts.models import Cohort
 from notifications.services import notification_create
 
-from . import decisions, eligibility, fields
-from .models import Application
-from .summary import answer_summary
+from .. import decisions, eligibility, fields
+from ..models import Application
+from ..questions.selectors import cohort_questions
+from ..questions.services import answers_save
+from ..summary import answer_summary
 
 logger = logging.getLogger(__name__)
 
@@ -98,6 +98,9 @@ def _locked(*, cohort: Cohort, applicant: User, role: str) -> tuple[Application,
 
 
 def _apply_answers(application: Application, answers: dict) -> None:
+    role = answers.get("role")
+    if role and eligibility.role_error(application.cohort.program, role):
+        raise ValidationError({"role": eligibility.role_error(application.cohort.program, role)})
     for name in fields.ANSWER_FIELDS:
         if name not in answers:
             continue
@@ -141,6 +144,11 @@ def application_save_draft(
     application.status = Application.Status.DRAFT
     application.save()
     _save_areas(application, answers)
+    answers_save(
+        application=application,
+        questions=cohort_questions(cohort=cohort),
+        answers=answers.get("questions") or {},
+    )
     return application
 
 
@@ -157,8 +165,9 @@ def application_submit(
     now = now or timezone.now()
     if not cohort.is_accepting_applications(now):
         raise ApplicationsClosed(closed_message(cohort, now))
+    questions = cohort_questions(cohort=cohort)
     errors = eligibility.submission_errors(
-        cohort=cohort, role=answers.get("role") or "", answers=answers
+        cohort=cohort, role=answers.get("role") or "", answers=answers, questions=questions
     )
     if errors:
         raise ValidationError(errors)
@@ -169,8 +178,13 @@ def application_submit(
             % {"status": application.get_status_display().lower()}
         )
     answers = dict(answers)
-    for name in fields.fields_only_for_other_roles(eligibility.roles_of(answers["role"])):
+    roles = eligibility.roles_of(answers["role"])
+    for name in fields.fields_only_for_other_roles(roles):
         answers[name] = None  # cleared: a mentor-only answer is not kept for a mentee
+    given = dict(answers.get("questions") or {})
+    for question in questions:
+        if not question.applies_to(roles):
+            given[question.pk] = None  # likewise for the program's own questions
     _apply_answers(application, answers)
     first_submission = application.status != Application.Status.SUBMITTED
     application.status = Application.Status.SUBMITTED
@@ -179,6 +193,7 @@ def application_submit(
         application.withdrawn_at = None
     application.save()
     _save_areas(application, answers)
+    answers_save(application=application, questions=questions, answers=given)
     _save_profile(applicant, application)
     if first_submission:
         notification_create(
@@ -191,158 +206,6 @@ def application_submit(
             cohort=cohort,
         )
     return application
-
-
-class SaveOutcome(StrEnum):
-    """What became of the application page's Save draft or Submit."""
-
-    LOCKED = "locked"  # past the stage where its applicant may change it: nothing saved
-    REFUSED = "refused"  # it changed state while the form was open: nothing saved
-    NOT_OPEN = "not_open"  # the call has not opened yet: nothing saved
-    CLOSED = "closed"  # the deadline passed while the form was open: a draft kept its answers
-    DRAFT_SAVED = "draft_saved"
-    DRAFT_PARTLY_SAVED = "draft_partly_saved"  # saved, except answers that failed their checks
-    NEEDS_ATTENTION = "needs_attention"  # not submitted: errors beside the fields
-    SUBMITTED = "submitted"  # the first submission: a confirmation email is on its way
-    CHANGES_SAVED = "changes_saved"  # a submitted application changed before the deadline
-
-
-@dataclass(frozen=True)
-class SaveResult:
-    outcome: SaveOutcome
-    application: Application | None
-    message: str = ""  # what to tell the applicant
-    errors: dict[str, list[str]] = field(default_factory=dict)  # by field, from the service
-
-
-def application_refusal(
-    *, cohort: Cohort, application: Application | None, now: dt.datetime
-) -> SaveResult | None:
-    """Why the applicant cannot change their application to `cohort` now (LOCKED, NOT_OPEN or
-    CLOSED, with the words to tell them); None when they can."""
-    if application is not None and application.status not in EDITABLE_STATUSES:
-        return SaveResult(
-            SaveOutcome.LOCKED, application, _("This application can no longer be changed.")
-        )
-    if now < cohort.applications_open_at:
-        return SaveResult(SaveOutcome.NOT_OPEN, application, closed_message(cohort, now))
-    if not cohort.is_accepting_applications(now):
-        return SaveResult(SaveOutcome.CLOSED, application, closed_message(cohort, now))
-    return None
-
-
-def application_form_mode(*, application: Application | None, action: str) -> str:
-    """The checks the application page applies: "submit" when the applicant pressed Submit or
-    the application is already submitted (a change must keep it complete), else "draft"."""
-    submitted = application is not None and application.status == Application.Status.SUBMITTED
-    return "submit" if submitted or action == "submit" else "draft"
-
-
-def application_save(
-    *,
-    cohort: Cohort,
-    applicant: User,
-    action: str,
-    answers: dict,
-    valid: bool,
-    now: dt.datetime | None = None,
-) -> SaveResult:
-    """The application page's Save draft or Submit (`action`): decide what to save and what to
-    tell the applicant. Never loses what was typed: whatever cannot be submitted is kept as a
-    draft, unless the application is already submitted (its submitted answers stand).
-
-    `answers` are the answers that passed their own checks (type, length); `valid` says whether
-    every answer passed the page's checks in application_form_mode's mode.
-    """
-    now = now or timezone.now()
-    application = Application.objects.filter(cohort=cohort, applicant=applicant).first()
-    refusal = application_refusal(cohort=cohort, application=application, now=now)
-    if refusal is not None and refusal.outcome == SaveOutcome.CLOSED:
-        return _closed(cohort, applicant, answers, application, now)
-    if refusal is not None:
-        return refusal
-    if application_form_mode(application=application, action=action) == "submit":
-        return _submit(cohort, applicant, answers, valid, application, now)
-    application = _draft_quietly(cohort, applicant, answers, now)
-    if not valid:
-        return SaveResult(
-            SaveOutcome.DRAFT_PARTLY_SAVED,
-            application,
-            _("Draft saved, except the answers marked below. Correct them and save again."),
-        )
-    return SaveResult(
-        SaveOutcome.DRAFT_SAVED,
-        application,
-        _("Draft saved. Come back and finish it any time before 11:59 p.m. on %(date)s.")
-        % {"date": date_format(cohort.applications_close, "l, F j, Y")},
-    )
-
-
-def _closed(
-    cohort: Cohort,
-    applicant: User,
-    answers: dict,
-    application: Application | None,
-    now: dt.datetime,
-) -> SaveResult:
-    """Loaded before the deadline, posted after: refuse, but keep every word typed."""
-    message = closed_message(cohort, now)
-    if application is not None and application.status == Application.Status.SUBMITTED:
-        message += " " + _("Your changes were not saved; your submitted answers stand.")
-    else:
-        application = _draft_quietly(cohort, applicant, answers, now)
-        message += " " + _(
-            "Your answers are saved as a draft, but the application can no longer be submitted."
-        )
-    return SaveResult(SaveOutcome.CLOSED, application, message)
-
-
-def _submit(
-    cohort: Cohort,
-    applicant: User,
-    answers: dict,
-    valid: bool,
-    application: Application | None,
-    now: dt.datetime,
-) -> SaveResult:
-    submitted = application is not None and application.status == Application.Status.SUBMITTED
-    errors: dict[str, list[str]] = {}
-    if valid:
-        try:
-            saved = application_submit(cohort=cohort, applicant=applicant, answers=answers, now=now)
-        except ValidationError as error:
-            errors = error.message_dict
-        except ApplicationLocked as error:
-            return SaveResult(SaveOutcome.REFUSED, application, str(error))
-        except ApplicationsClosed:  # the deadline passed during this very request
-            return _closed(cohort, applicant, answers, application, now)
-        else:
-            if submitted:
-                return SaveResult(SaveOutcome.CHANGES_SAVED, saved, _("Your changes are saved."))
-            return SaveResult(
-                SaveOutcome.SUBMITTED,
-                saved,
-                _("Your application is submitted. A confirmation is on its way to %s.")
-                % saved.email,
-            )
-    if not submitted:
-        application = _draft_quietly(cohort, applicant, answers, now)
-    message = _(
-        "Some answers need attention: see the notes beside them. "
-        "Everything you typed is kept%(draft)s."
-    ) % {"draft": "" if submitted else _(" and saved as a draft")}
-    return SaveResult(SaveOutcome.NEEDS_ATTENTION, application, message, errors)
-
-
-def _draft_quietly(
-    cohort: Cohort, applicant: User, answers: dict, now: dt.datetime
-) -> Application | None:
-    """Save what passed its checks as a draft; a submitted application is never reverted."""
-    try:
-        return application_save_draft(cohort=cohort, applicant=applicant, answers=answers, now=now)
-    except (ApplicationLocked, ApplicationsClosed, ValidationError):
-        logger.info("Draft of %s for %s not saved", applicant.pk, cohort.pk, exc_info=True)
-        return Application.objects.filter(cohort=cohort, applicant=applicant).first()
 
 
 def _save_profile(user: User, application: Application) -> None:

@@ -1,0 +1,1 @@
+"""A program's own application questions: definitions, per-cohort copies, answers, rules."""
