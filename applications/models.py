@@ -215,6 +215,13 @@ class Application(models.Model):
         return reverse("applications:detail", kwargs={"pk": self.pk})
 
     @property
+    def mail_to(self) -> str:
+        """Where every email to this applicant goes: their account's address, which they sign in
+        with. Never the contact email typed in the form (shown to their partner), so the form
+        cannot make the program send its emails to somebody else."""
+        return self.applicant.email
+
+    @property
     def is_mentor(self) -> bool:
         return self.role in (Role.MENTOR, Role.BOTH)
 

@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User, time_zone_choices
 from cohorts.models import Cohort
-from notifications.services import notification_create
+from notifications.models import Notification
+from notifications.services import notification_create, notifications_recheck
 
 from . import eligibility, fields
 from .models import Application
@@ -52,6 +53,38 @@ DECISIONS = (
     Application.Status.DECLINED,
     Application.Status.INELIGIBLE,
 )
+
+
+# At most this many submit and withdraw receipts go to one applicant in 24 hours; past it the
+# change still happens, without an email, and the page says so.
+RECEIPTS_PER_DAY = 3
+RECEIPT_KINDS = ("application_submitted", "application_withdrawn")
+
+
+def receipts_left(*, applicant: User, now: dt.datetime) -> int:
+    sent = Notification.objects.filter(
+        user=applicant, kind__in=RECEIPT_KINDS, created_at__gte=now - dt.timedelta(days=1)
+    ).count()
+    return max(0, RECEIPTS_PER_DAY - sent)
+
+
+def _receipt(*, application: Application, kind: str, template: str, now: dt.datetime) -> bool:
+    """Email the applicant a receipt of their submission or withdrawal, to their account's
+    address, unless they already had RECEIPTS_PER_DAY today. Returns whether it was created."""
+    if not receipts_left(applicant=application.applicant, now=now):
+        logger.info("No %s receipt for application %s: daily limit", kind, application.pk)
+        return False
+    _notification, created = notification_create(
+        key=f"{kind.replace('_', '-')}:{application.pk}:{int(now.timestamp())}",
+        kind=kind,
+        to=application.mail_to,
+        template=template,
+        context=_email_context(application),
+        user=application.applicant,
+        cohort=application.cohort,
+        about={"application": application.pk},
+    )
+    return created
 
 
 class ApplicationsClosed(Exception):
@@ -180,15 +213,14 @@ def application_submit(
     _save_areas(application, answers)
     _save_profile(applicant, application)
     if first_submission:
-        notification_create(
-            key=f"application-submitted:{application.pk}:{int(now.timestamp())}",
-            kind="application_submitted",
-            to=application.email or applicant.email,
-            template="applications/emails/submitted",
-            context=_email_context(application),
-            user=applicant,
-            cohort=cohort,
-        )
+        _withdraw_untrue(application, now)
+    # Not a stored field: tells the page whether a confirmation is on its way.
+    application.receipt_emailed = first_submission and _receipt(
+        application=application,
+        kind="application_submitted",
+        template="applications/emails/submitted",
+        now=now,
+    )
     return application
 
 
@@ -318,11 +350,13 @@ def _submit(
         else:
             if submitted:
                 return SaveResult(SaveOutcome.CHANGES_SAVED, saved, _("Your changes are saved."))
+            if not saved.receipt_emailed:
+                return SaveResult(SaveOutcome.SUBMITTED, saved, receipt_limit_message(saved))
             return SaveResult(
                 SaveOutcome.SUBMITTED,
                 saved,
                 _("Your application is submitted. A confirmation is on its way to %s.")
-                % saved.email,
+                % saved.mail_to,
             )
     if not submitted:
         application = _draft_quietly(cohort, applicant, answers, now)
@@ -390,16 +424,32 @@ def application_withdraw(*, application: Application, now: dt.datetime | None = 
     application.status = Application.Status.WITHDRAWN
     application.withdrawn_at = now
     application.save(update_fields=["status", "withdrawn_at", "updated_at"])
-    notification_create(
-        key=f"application-withdrawn:{application.pk}:{int(now.timestamp())}",
+    _withdraw_untrue(application, now)
+    application.receipt_emailed = _receipt(
+        application=application,
         kind="application_withdrawn",
-        to=application.email or application.applicant.email,
         template="applications/emails/withdrawn",
-        context=_email_context(application),
-        user=application.applicant,
-        cohort=application.cohort,
+        now=now,
     )
     return application
+
+
+def receipt_limit_message(application: Application) -> str:
+    """What the page says when the daily limit of receipts kept this one from being emailed."""
+    status = application.get_status_display().lower()
+    return _(
+        "Your application is %(status)s. We did not email you about it: you have had "
+        "%(count)s emails about your applications today, the most we send in a day. "
+        "Your applications page always shows where things stand."
+    ) % {"status": status, "count": RECEIPTS_PER_DAY}
+
+
+def _withdraw_untrue(application: Application, now: dt.datetime) -> int:
+    """Withdraw the unsent messages about this application that its new status makes untrue
+    (a deadline reminder once submitted; "you are on the waitlist" once accepted...)."""
+    return notifications_recheck(
+        notifications=Notification.objects.filter(about__application=application.pk), now=now
+    )
 
 
 @transaction.atomic
@@ -433,6 +483,7 @@ def application_decide(
     application.decided_by = decided_by
     application.decided_at = now
     application.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+    _withdraw_untrue(application, now)
     return application
 
 

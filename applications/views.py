@@ -152,8 +152,11 @@ def application_withdraw(request, pk):
         messages.info(request, _("This application cannot be withdrawn."))
         return redirect(application)
     if request.method == "POST":
-        services.application_withdraw(application=application)
-        messages.success(request, _("Your application is withdrawn. We emailed you a note."))
+        withdrawn = services.application_withdraw(application=application)
+        if getattr(withdrawn, "receipt_emailed", False):
+            messages.success(request, _("Your application is withdrawn. We emailed you a note."))
+        else:
+            messages.success(request, services.receipt_limit_message(withdrawn))
         return redirect(application)
     return render(
         request,

@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 
 from applications.models import Application
 from cohorts.models import Cohort, Program
-from notifications.services import notification_create
+from notifications.models import Notification
+from notifications.services import notification_create, notifications_recheck
 
 from .defaults import default_template
 from .models import (
@@ -129,6 +130,7 @@ def invitation_send(*, survey: Survey, application: Application, now: dt.datetim
         context=_email_context(invitation),
         user=invitation.user,
         cohort=survey.cohort,
+        about={"invitation": invitation.pk},
     )
     invitation.sent_at = now
     invitation.save(update_fields=["sent_at"])
@@ -154,6 +156,7 @@ def invitation_remind(*, invitation: Invitation, last: bool, now: dt.datetime) -
         context=_email_context(invitation),
         user=invitation.user,
         cohort=invitation.survey.cohort,
+        about={"invitation": invitation.pk},
     )
     setattr(invitation, field, now)
     invitation.save(update_fields=[field])
@@ -246,4 +249,8 @@ def response_submit(
     if invitation.completed_at is None:
         invitation.completed_at = now
         invitation.save(update_fields=["completed_at"])
+        # A reminder still waiting is no longer true.
+        notifications_recheck(
+            notifications=Notification.objects.filter(about__invitation=invitation.pk), now=now
+        )
     return response

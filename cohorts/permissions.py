@@ -15,8 +15,9 @@ mixin (cohorts.admin_scoping), the admin site, the committee's screens, the matc
 and the reports all ask here.
 """
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from .models import CommitteeMembership, Program
@@ -89,3 +90,14 @@ def require_member(user, program: Program) -> None:
 def require_chair(user, program: Program) -> None:
     if not is_chair(user, program):
         raise PermissionDenied(_("Only the committee chair may do this."))
+
+
+def staff_users():
+    """Active association staff and superusers with an address: who hears of failed email."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(is_superuser=True) | Q(is_association_staff=True))
+        .exclude(email="")
+        .order_by("pk")
+    )

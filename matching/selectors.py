@@ -370,3 +370,55 @@ def mentor_options(
         options.append(MentorOption(mentor, float(scores[j]), explanation, warnings, room))
     options.sort(key=lambda o: (bool(o.warnings), -o.score, o.mentor.full_name))
     return options
+
+
+@dataclass
+class WaitlistOffer:
+    """Places that are free, and the waitlisted applicants who could take them, in priority
+    order (priority first, then the earliest submitted)."""
+
+    mentor_places: int  # free places of accepted mentors
+    mentees_waiting: int  # accepted mentees in no pairing
+    mentees: list[Application] = field(default_factory=list)  # waitlisted, for mentor places
+    mentors: list[Application] = field(default_factory=list)  # waitlisted, for waiting mentees
+
+    @property
+    def any(self) -> bool:
+        return bool(self.mentees or self.mentors)
+
+    @property
+    def free(self) -> int:
+        """How many waitlisted people could be taken now."""
+        return abs(self.mentor_places - self.mentees_waiting)
+
+
+def waitlist_offer(*, cohort: Cohort) -> WaitlistOffer:
+    """When a place frees (a pairing dissolved, a mentor with room), the committee is offered
+    the waitlist: waitlisted mentees if accepted mentors have free places beyond the accepted
+    mentees still waiting, waitlisted mentors if accepted mentees are waiting with no place."""
+    accepted = list(
+        Application.objects.filter(
+            cohort=cohort, status=Application.Status.ACCEPTED
+        ).select_related("cohort")
+    )
+    current = Pairing.objects.filter(cohort=cohort).current()
+    used = Counter(current.counting_against_capacity().values_list("mentor_id", flat=True))
+    proposed = Counter(
+        current.filter(status=Pairing.Status.PROPOSED).values_list("mentor_id", flat=True)
+    )
+    paired_mentees = set(current.values_list("mentee_id", flat=True))
+    places = sum(
+        max(0, a.mentor_capacity - used[a.pk] - proposed[a.pk]) for a in accepted if a.is_mentor
+    )
+    waiting = sum(1 for a in accepted if a.is_mentee and a.pk not in paired_mentees)
+    offer = WaitlistOffer(mentor_places=places, mentees_waiting=waiting)
+    waitlisted = (
+        Application.objects.filter(cohort=cohort, status=Application.Status.WAITLISTED)
+        .select_related("applicant")
+        .order_by("-priority", "submitted_at", "pk")
+    )
+    if places > waiting:
+        offer.mentees = [a for a in waitlisted if a.is_mentee]
+    elif waiting > places:
+        offer.mentors = [a for a in waitlisted if a.is_mentor]
+    return offer

@@ -210,6 +210,12 @@ DEMO_SEEDERS = [
 COHORT_CREATED_HOOKS = [
     "assessment.services.surveys_create_for_cohort",
 ]
+# Run by cohorts.services.cohort_update in its transaction when a cohort's values change (each
+# `hook(*, cohort, changed: list[str])`): the apps that scheduled messages for the old dates
+# move or withdraw them.
+COHORT_CHANGED_HOOKS = [
+    "matching.services.release_follow_cohort_dates",
+]
 
 # Planners that create due notifications (each `planner(*, now) -> int`, idempotent by key);
 # run by the beat's plan task and by `manage.py tick`.
@@ -218,7 +224,21 @@ NOTIFICATION_PLANNERS = [
     "participants.planners.plan_orientation_reminders",
     "participants.planners.plan_goal_sheet_reminders",
     "assessment.planners.plan_survey_invitations",
+    "notifications.planners.plan_failure_digest",
 ]
+
+# When is each kind of message still true? Each app that owns a kind names a dict
+# {kind: check(notifications, *, now) -> {pk: reason}} (see notifications.conditions). The
+# deliverer asks just before sending; the services that change the state ask in their
+# transaction. A kind with no condition is always sent.
+NOTIFICATION_CONDITIONS = [
+    "applications.conditions.CONDITIONS",
+    "matching.conditions.CONDITIONS",
+    "assessment.conditions.CONDITIONS",
+    "participants.conditions.CONDITIONS",
+]
+# Who receives the daily digest of failed messages (a function returning users).
+NOTIFICATION_STAFF_RECIPIENTS = "cohorts.permissions.staff_users"
 
 # The notification outbox (notifications/delivery.py): how long a worker's claim on a message
 # lasts before another worker may take it over (longer than any single SMTP send), and the capped
@@ -228,4 +248,9 @@ NOTIFICATION_RETRY_BASE_SECONDS = env.float("NOTIFICATION_RETRY_BASE_SECONDS", d
 NOTIFICATION_RETRY_MAX_SECONDS = env.float("NOTIFICATION_RETRY_MAX_SECONDS", default=3600.0)
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=8)
 # Personal links masked wherever the outbox is shown (regex, replacement).
-NOTIFICATION_PRIVATE_LINKS = [(r"/surveys/[A-Za-z0-9_\-]+/", "/surveys/(personal link)/")]
+NOTIFICATION_PRIVATE_LINKS = [
+    (r"/surveys/[A-Za-z0-9_\-]+/", "/surveys/(personal link)/"),
+    # allauth's messages travel through the outbox too: their keys open an account.
+    (r"/accounts/password/reset/key/[^\s\"'<]+", "/accounts/password/reset/key/(personal link)"),
+    (r"/accounts/confirm-email/[^\s\"'<]+", "/accounts/confirm-email/(personal link)"),
+]

@@ -14,6 +14,7 @@ from cohorts.models import Cohort
 from cohorts.permissions import is_chair
 
 from ..models import Pairing
+from ..outbox import cohort_failures_count
 
 
 class CommitteeViewsBase:
@@ -51,6 +52,8 @@ class CommitteeViewsBase:
             "opts": Pairing._meta,
             "cohort": cohort,
             "is_chair": cohort is not None and is_chair(request.user, cohort.program),
+            # Failed emails of the cohort show on every one of its committee pages.
+            "failures_count": cohort_failures_count(cohort=cohort) if cohort is not None else 0,
             **context,
         }
         return TemplateResponse(request, template, context)

@@ -42,6 +42,7 @@ class ReviewViews(CommitteeViewsBase):
                 "review": review,
                 "manual_form": manual_form,
                 "audit": AuditEntry.objects.filter(cohort=cohort).select_related("actor")[:10],
+                "waitlist": selectors.waitlist_offer(cohort=cohort),
             },
             review.cohort,
         )
@@ -221,7 +222,14 @@ class ReviewViews(CommitteeViewsBase):
             except ValidationError as error:
                 self.refuse(request, error)
             else:
-                messages.success(request, _("The pairing is dissolved; you can re-match them now."))
+                messages.success(
+                    request,
+                    _(
+                        "The pairing is dissolved. Emails it made untrue are withdrawn; if the "
+                        "partners had been introduced, both are told kindly. You can re-match "
+                        "them now."
+                    ),
+                )
                 return redirect(self.review_url(cohort))
         return self.render(
             request,
@@ -230,7 +238,9 @@ class ReviewViews(CommitteeViewsBase):
                 "title": _("Dissolve a pairing"),
                 "intro": _(
                     "End the pairing of %(mentor)s and %(mentee)s. Each of them can then be "
-                    "re-matched with someone who has room."
+                    "re-matched with someone who has room. If they have been introduced, both "
+                    "get a short, kind email saying the pairing has ended and what happens next; "
+                    "your reason stays with the committee."
                 )
                 % {"mentor": pairing.mentor.full_name, "mentee": pairing.mentee.full_name},
                 "form": form,

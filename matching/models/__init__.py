@@ -2,6 +2,7 @@
 
 pairings.py      the committee's workflow: MatchRun, Proposal, Pairing, Exclusion, MatchingSettings,
                  AuditEntry
+releases.py      Release: a chair's release of approved pairings and its emails (undoable)
 """
 
 from .pairings import (
@@ -13,6 +14,7 @@ from .pairings import (
     PairingQuerySet,
     Proposal,
 )
+from .releases import Release
 
 __all__ = [
     "AuditEntry",
@@ -22,4 +24,5 @@ __all__ = [
     "Pairing",
     "PairingQuerySet",
     "Proposal",
+    "Release",
 ]

@@ -181,6 +181,15 @@ class Pairing(models.Model):
     )
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
     announced_at = models.DateTimeField(_("announced"), null=True, blank=True)
+    release = models.ForeignKey(
+        "matching.Release",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="pairings",
+        verbose_name=_("release"),
+        help_text=_("The release that announced it."),
+    )
     dissolved_at = models.DateTimeField(_("dissolved"), null=True, blank=True)
     dissolution_reason = models.TextField(_("why it was dissolved"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -304,6 +313,11 @@ class AuditEntry(models.Model):
         MANUAL = "manual", _("Paired by hand")
         DISSOLVE = "dissolve", _("Dissolved")
         ANNOUNCE = "announce", _("Announced")
+        UNDO_RELEASE = "undo", _("Undid a release")
+        SEND_NOW = "send_now", _("Sent emails now")
+        POSTPONE = "postpone", _("Postponed emails")
+        WITHDRAW = "withdraw", _("Withdrew emails")
+        RETRY = "retry", _("Retried emails")
 
     cohort = models.ForeignKey(
         Cohort, on_delete=models.CASCADE, related_name="audit_entries", verbose_name=_("cohort")
