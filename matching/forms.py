@@ -3,6 +3,7 @@ from dataclasses import fields
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .models.pairings import REASON_LIMIT
 from .scoring import Weights
 
 WEIGHT_HELP = {
@@ -100,7 +101,7 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-        max_length=2000,
+        max_length=REASON_LIMIT,
     )
 
 

@@ -126,7 +126,9 @@ def problem_report_create(*, pairing: Pairing, reported_by, message: str) -> Pro
     message = message.strip()
     if not message:
         raise ValidationError({"message": _("Tell the committee what is wrong.")})
-    report = ProblemReport.objects.create(pairing=pairing, reported_by=reported_by, message=message)
+    report = ProblemReport(pairing=pairing, reported_by=reported_by, message=message)
+    report.full_clean()  # the message is bounded (NOTE_LIMIT) before anyone is emailed
+    report.save()
     program = pairing.cohort.program
     context = {
         "program_name": program.name,

@@ -2,12 +2,16 @@
 cohort's matching settings and the audit trail."""
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application
 from cohorts.models import Cohort
+
+# The longest reason the committee may give for dissolving a pairing or excluding a pair.
+REASON_LIMIT = 2000
 
 
 class MatchRun(models.Model):
@@ -191,7 +195,12 @@ class Pairing(models.Model):
         help_text=_("The release that announced it."),
     )
     dissolved_at = models.DateTimeField(_("dissolved"), null=True, blank=True)
-    dissolution_reason = models.TextField(_("why it was dissolved"), blank=True)
+    dissolution_reason = models.TextField(
+        _("why it was dissolved"),
+        blank=True,
+        max_length=REASON_LIMIT,
+        validators=[MaxLengthValidator(REASON_LIMIT)],
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -243,7 +252,9 @@ class Exclusion(models.Model):
     mentor = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="+", verbose_name=_("mentor")
     )
-    reason = models.TextField(_("reason"))
+    reason = models.TextField(
+        _("reason"), max_length=REASON_LIMIT, validators=[MaxLengthValidator(REASON_LIMIT)]
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

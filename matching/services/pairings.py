@@ -15,13 +15,11 @@ from notifications.models import Notification
 from notifications.services import notifications_recheck
 
 from ..models import AuditEntry, Exclusion, Pairing
+from ..models.pairings import REASON_LIMIT
 from ..selectors import pair_score, pair_warnings
 from . import emails
 from .audit import audit_record
 from .locks import cohort_lock, retry_on_conflict
-
-# The longest reason a committee may give for dissolving a pairing or excluding a pair.
-REASON_LIMIT = 2000
 
 
 def _names(pairing: Pairing) -> str:
