@@ -37,6 +37,12 @@ def _locked_pairing(pairing: Pairing) -> Pairing:
     )
 
 
+def withdraw_untrue(cohort_id: int) -> int:
+    """Withdraw the cohort's unsent messages that the change just made no longer true (a
+    "not matched" note to someone now paired...). Call it in the change's transaction."""
+    return notifications_recheck(notifications=Notification.objects.filter(cohort_id=cohort_id))
+
+
 def _check_pair(*, cohort, mentor: Application, mentee: Application) -> None:
     """Refuse a pair the rules forbid outright: other cohort, not accepted, wrong role, self,
     or the reverse of a current pairing (A mentors B while B mentors A)."""
@@ -281,6 +287,7 @@ def pairing_move(*, pairing: Pairing, mentor: Application, by, confirmed: bool =
             "warnings": warnings,
         },
     )
+    withdraw_untrue(cohort.pk)
     return pairing
 
 
@@ -325,6 +332,7 @@ def pairing_create_manual(
         summary=_("Paired %(pair)s by hand") % {"pair": _names(pairing)},
         changes={"mentor": mentor.pk, "mentee": mentee.pk, "warnings": warnings},
     )
+    withdraw_untrue(cohort.pk)
     return pairing
 
 
@@ -360,9 +368,7 @@ def pairing_dissolve(*, pairing: Pairing, reason: str, by) -> Pairing:
     pairing.save(
         update_fields=["status", "dissolved_at", "dissolution_reason", "locked", "updated_at"]
     )
-    withdrawn = notifications_recheck(
-        notifications=Notification.objects.filter(cohort_id=pairing.cohort_id)
-    )
+    withdrawn = withdraw_untrue(pairing.cohort_id)
     notices = 0
     if partners_knew:
         for email in emails.dissolution_notices(pairing):

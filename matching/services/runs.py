@@ -26,6 +26,7 @@ from ..scoring import Weights, explain
 from ..selectors import carried_priority_applicant_ids
 from .audit import audit_record
 from .locks import cohort_lock
+from .pairings import withdraw_untrue
 
 logger = logging.getLogger(__name__)
 
@@ -189,6 +190,7 @@ def _execute(run: MatchRun, started: float) -> None:
         proposals, pairings = _proposals(run, pool, result, scores, weights, kept)
         Proposal.objects.bulk_create(proposals)
         Pairing.objects.bulk_create(pairings)
+        withdraw_untrue(cohort.pk)
         _record_done(
             run, started, result, pool, new=len(pairings), kept=len(kept), replaced=len(replaced)
         )
