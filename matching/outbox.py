@@ -7,7 +7,9 @@ A fixed number of queries whatever the size of the cohort.
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Min
+from django.db.models import BigIntegerField, Count, Exists, OuterRef, Subquery
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from cohorts.models import Cohort
@@ -54,69 +56,97 @@ class CohortOutbox:
     def pending_total(self) -> int:
         return sum(group.count for group in self.groups)
 
+    @property
+    def failures_count(self) -> int:
+        return len(self.failed) + len(self.planning_failures)
+
 
 RECENT = 50
 
 
+def _about_release():
+    return Cast(KT("about__release"), BigIntegerField())
+
+
 def cohort_outbox(*, cohort: Cohort, now: dt.datetime | None = None) -> CohortOutbox:
+    """Five queries: the groups (with a sample each), the failed and withdrawn messages, the
+    planning failures, and the releases still to go out (with what is pending and gone)."""
     now = now or timezone.now()
     outbox = CohortOutbox()
     pending = Notification.objects.filter(cohort=cohort, status=Notification.Status.PENDING)
-    rows = list(
+    first = pending.filter(kind=OuterRef("kind"), scheduled_at=OuterRef("scheduled_at")).order_by(
+        "pk"
+    )
+    rows = (
         pending.values("kind", "scheduled_at")
-        .annotate(count=Count("pk"), recipients=Count("recipient", distinct=True), first=Min("pk"))
+        .annotate(
+            count=Count("pk"),
+            recipients=Count("recipient", distinct=True),
+            sample_subject=Subquery(first.values("subject")[:1]),
+            sample_text=Subquery(first.values("body_text")[:1]),
+        )
         .order_by("scheduled_at", "kind")
     )
-    samples = Notification.objects.in_bulk([row["first"] for row in rows])
     outbox.groups = [
         ScheduledGroup(
             kind=row["kind"],
             scheduled_at=row["scheduled_at"],
             count=row["count"],
             recipients=row["recipients"],
-            sample=samples.get(row["first"]),
+            sample=Notification(subject=row["sample_subject"], body_text=row["sample_text"]),
         )
         for row in rows
     ]
-    outbox.failed = list(
-        Notification.objects.filter(cohort=cohort, status=Notification.Status.FAILED).order_by(
-            "-updated_at"
-        )[:RECENT]
+    unsent = list(
+        Notification.objects.filter(
+            cohort=cohort,
+            status__in=(Notification.Status.FAILED, Notification.Status.WITHDRAWN),
+        ).order_by("-updated_at")[: 2 * RECENT]
     )
-    outbox.withdrawn = list(
-        Notification.objects.filter(cohort=cohort, status=Notification.Status.WITHDRAWN).order_by(
-            "-updated_at"
-        )[:RECENT]
-    )
+    outbox.failed = [n for n in unsent if n.status == Notification.Status.FAILED][:RECENT]
+    outbox.withdrawn = [n for n in unsent if n.status == Notification.Status.WITHDRAWN][:RECENT]
     outbox.planning_failures = list(
         PlanningFailure.objects.filter(cohort=cohort).order_by("-last_failed_at")[:RECENT]
     )
-    open_releases = list(
+    of_release = Notification.objects.annotate(release_id=_about_release()).filter(
+        release_id=OuterRef("pk")
+    )
+    releases = (
         Release.objects.filter(cohort=cohort, undone_at__isnull=True, send_at__gt=now)
         .select_related("released_by")
+        .annotate(
+            pending=Coalesce(
+                Subquery(
+                    of_release.filter(status=Notification.Status.PENDING)
+                    .order_by()
+                    .values("release_id")
+                    .annotate(n=Count("pk"))
+                    .values("n")[:1]
+                ),
+                0,
+            ),
+            gone=Exists(
+                of_release.filter(
+                    status__in=(Notification.Status.SENT, Notification.Status.SENDING)
+                )
+            ),
+        )
         .order_by("-created_at")
     )
-    pending_by_release = {
-        row["about__release"]: row["count"]
-        for row in pending.filter(about__release__in=[r.pk for r in open_releases])
-        .values("about__release")
-        .annotate(count=Count("pk"))
-        .order_by()
-    }
     outbox.releases = [
         ReleaseRow(
             release=release,
-            emails_pending=pending_by_release.get(release.pk, 0),
-            why_not_undoable=release_undoable(release, now=now),
+            emails_pending=release.pending,
+            why_not_undoable=release_undoable(release, now=now, emails_gone=release.gone),
         )
-        for release in open_releases
+        for release in releases
     ]
     return outbox
 
 
 def cohort_failures_count(*, cohort: Cohort) -> int:
-    """Failed messages and planning failures of the cohort: the banner on its committee pages."""
-    return (
-        Notification.objects.filter(cohort=cohort, status=Notification.Status.FAILED).count()
-        + PlanningFailure.objects.filter(cohort=cohort).count()
-    )
+    """Failed messages and planning failures of the cohort (one query): the banner on its
+    committee pages."""
+    failed = Notification.objects.filter(cohort=cohort, status=Notification.Status.FAILED)
+    problems = PlanningFailure.objects.filter(cohort=cohort)
+    return failed.values("pk").union(problems.values("pk"), all=True).count()

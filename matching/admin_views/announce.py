@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -174,6 +175,7 @@ class AnnounceViews(CommitteeViewsBase):
             {
                 "title": _("Scheduled emails: %(cohort)s") % {"cohort": cohort},
                 "outbox": outbox,
+                "failures_count": outbox.failures_count,
                 "today": timezone.localdate(timezone=cohort.tz),
             },
             cohort,
@@ -243,9 +245,8 @@ GROUP_FORMS = {"send-now": EmailGroupForm, "postpone": PostponeForm, "withdraw":
 
 
 def _same_group(form, group) -> bool:
-    kind = form.data.get("kind")
-    raw = form.data.get("scheduled_at", "")
-    return kind == group.kind and raw == group.scheduled_at.isoformat()
+    when = parse_datetime(form.data.get("scheduled_at", "") or "")
+    return form.data.get("kind") == group.kind and when == group.scheduled_at
 
 
 def _int(value) -> int:

@@ -52,10 +52,13 @@ class CommitteeViewsBase:
             "opts": Pairing._meta,
             "cohort": cohort,
             "is_chair": cohort is not None and is_chair(request.user, cohort.program),
-            # Failed emails of the cohort show on every one of its committee pages.
-            "failures_count": cohort_failures_count(cohort=cohort) if cohort is not None else 0,
             **context,
         }
+        if "failures_count" not in context:
+            # Failed emails of the cohort show on every one of its committee pages.
+            context["failures_count"] = (
+                cohort_failures_count(cohort=cohort) if cohort is not None else 0
+            )
         return TemplateResponse(request, template, context)
 
     def review_url(self, cohort) -> str:

@@ -267,18 +267,22 @@ def release_summary(pairings: int, emails_created: int, plan: AnnouncementPlan) 
     ) % {"emails": emails_created, "when": when}
 
 
-def release_undoable(release: Release, *, now: dt.datetime | None = None) -> str:
-    """Why the release can no longer be undone ("" when it can)."""
+def release_undoable(
+    release: Release, *, now: dt.datetime | None = None, emails_gone: bool | None = None
+) -> str:
+    """Why the release can no longer be undone ("" when it can). `emails_gone`, if the caller
+    knows whether any of its emails is sent or being sent, saves a query."""
     now = now or timezone.now()
     if release.undone_at is not None:
         return _("This release was already undone.")
     if now >= release.send_at:
         return _("Its emails were due to go out; a release can be undone only before then.")
-    gone = Notification.objects.filter(
-        about__release=release.pk,
-        status__in=(Notification.Status.SENT, Notification.Status.SENDING),
-    )
-    if gone.exists():
+    if emails_gone is None:
+        emails_gone = Notification.objects.filter(
+            about__release=release.pk,
+            status__in=(Notification.Status.SENT, Notification.Status.SENDING),
+        ).exists()
+    if emails_gone:
         return _("Some of its emails have already gone out.")
     return ""
 
