@@ -9,10 +9,12 @@ import logging
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from accounts.models import User, time_zone_choices
@@ -462,8 +464,11 @@ def application_decide(
 ) -> Application:
     """The committee's decision: under review, accepted, waitlisted, declined or ineligible.
 
-    Records who and when. Refuses drafts and withdrawn applications, and refuses to accept a
-    funded-membership request that staff have not confirmed yet.
+    Records who and when. Refuses drafts and withdrawn applications, refuses to accept a
+    funded-membership request that staff have not confirmed yet, and asks every
+    APPLICATION_DECISION_GUARDS (apps above this one refuse what would contradict their state:
+    matching refuses to waitlist or decline a person who is in a pairing). Withdraws, in the
+    same transaction, the unsent messages the decision makes untrue.
     """
     if decision not in DECISIONS:
         raise ValidationError(_("Not a decision the committee can make."))
@@ -479,6 +484,8 @@ def application_decide(
             _("%(name)s asked for funded membership: staff must confirm it before acceptance.")
             % {"name": application}
         )
+    for dotted_path in settings.APPLICATION_DECISION_GUARDS:
+        import_string(dotted_path)(application=application, decision=decision)
     application.status = decision
     application.decided_by = decided_by
     application.decided_at = now

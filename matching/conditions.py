@@ -1,7 +1,8 @@
 """When the matching app's messages are still true (see notifications.conditions).
 
 - An introduction ("pairing-announced") holds while its pairing is still released by the same
-  release (not dissolved, not undone) and the recipient is still one of its partners.
+  release (not dissolved, not undone), the recipient is still one of its partners, and neither
+  partner has withdrawn their application.
 - "not-matched" holds while the person is still accepted, in no current pairing, and the release
   that planned it was not undone.
 - "application-waitlisted" and "application-declined" hold while the application still has that
@@ -33,6 +34,12 @@ def _undone_releases(notifications) -> set[int]:
 
 def introduction_holds(notifications, *, now: dt.datetime) -> dict[int, str]:
     pairings = Pairing.objects.in_bulk(_ids(notifications, "pairing"))
+    people = {p.mentor_id for p in pairings.values()} | {p.mentee_id for p in pairings.values()}
+    withdrawn = set(
+        Application.objects.filter(pk__in=people, status=Application.Status.WITHDRAWN).values_list(
+            "pk", flat=True
+        )
+    )
     reasons = {}
     for notification in notifications:
         about = notification.about
@@ -47,6 +54,8 @@ def introduction_holds(notifications, *, now: dt.datetime) -> dict[int, str]:
             reasons[notification.pk] = _("The release that announced it was undone.")
         elif about.get("application") not in (pairing.mentor_id, pairing.mentee_id):
             reasons[notification.pk] = _("The recipient is no longer in this pairing.")
+        elif {pairing.mentor_id, pairing.mentee_id} & withdrawn:
+            reasons[notification.pk] = _("One of the partners withdrew their application.")
     return reasons
 
 

@@ -219,6 +219,13 @@ COHORT_CHANGED_HOOKS = [
     "matching.services.release_follow_cohort_dates",
 ]
 
+# Asked by applications.services.application_decide before a decision is made (each
+# `guard(*, application, decision)`, raising ValidationError to refuse it): apps above
+# applications refuse decisions that would contradict their state.
+APPLICATION_DECISION_GUARDS = [
+    "matching.services.pairings.decision_guard",
+]
+
 # Planners that create due notifications (each `planner(*, now) -> int`, idempotent by key);
 # run by the beat's plan task and by `manage.py tick`.
 NOTIFICATION_PLANNERS = [

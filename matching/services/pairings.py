@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -41,6 +42,27 @@ def withdraw_untrue(cohort_id: int) -> int:
     """Withdraw the cohort's unsent messages that the change just made no longer true (a
     "not matched" note to someone now paired...). Call it in the change's transaction."""
     return notifications_recheck(notifications=Notification.objects.filter(cohort_id=cohort_id))
+
+
+def decision_guard(*, application: Application, decision: str) -> None:
+    """An APPLICATION_DECISION_GUARDS hook: a person in a current pairing stays accepted, so
+    nobody is told both "meet your mentor" and "you are on the waitlist"."""
+    if decision == Application.Status.ACCEPTED:
+        return
+    current = (
+        Pairing.objects.current()
+        .filter(Q(mentor=application) | Q(mentee=application))
+        .select_related("mentor", "mentee")
+        .first()
+    )
+    if current is not None:
+        raise ValidationError(
+            _(
+                "%(name)s is in a pairing (%(pair)s): dissolve it, or exclude the proposal, "
+                "before changing the decision."
+            )
+            % {"name": application.full_name, "pair": _names(current)}
+        )
 
 
 def _check_pair(*, cohort, mentor: Application, mentee: Application) -> None:
