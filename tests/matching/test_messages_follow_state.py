@@ -359,3 +359,12 @@ def test_accepting_someone_from_the_waitlist_withdraws_their_waitlist_email(coho
     note = Notification.objects.get(kind="application-waitlisted")
     assert note.status == Notification.Status.WITHDRAWN
     assert note.withdrawn_reason == "The application is now accepted."
+
+
+def test_a_person_in_a_pairing_cannot_be_waitlisted_or_declined(cohort, chair):
+    pairing = PairingFactory(cohort=cohort, status=Pairing.Status.APPROVED)
+    for decision in ("waitlisted", "declined"):
+        with pytest.raises(ValidationError, match="dissolve it"):
+            application_decide(application=pairing.mentee, decision=decision, decided_by=chair)
+    pairing.mentee.refresh_from_db()
+    assert pairing.mentee.status == Application.Status.ACCEPTED
