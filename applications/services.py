@@ -76,8 +76,11 @@ def _receipt(*, application: Application, kind: str, template: str, now: dt.date
     if not receipts_left(applicant=application.applicant, now=now):
         logger.info("No %s receipt for application %s: daily limit", kind, application.pk)
         return False
+    # Numbered per application: the caller holds the application's row lock, so two receipts
+    # never take one number, and a double click (which changes nothing) asks for none.
+    number = Notification.objects.filter(kind=kind, about__application=application.pk).count()
     _notification, created = notification_create(
-        key=f"{kind.replace('_', '-')}:{application.pk}:{int(now.timestamp())}",
+        key=f"{kind.replace('_', '-')}:{application.pk}:{number + 1}",
         kind=kind,
         to=application.mail_to,
         template=template,
