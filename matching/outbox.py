@@ -108,6 +108,14 @@ def cohort_outbox(*, cohort: Cohort, now: dt.datetime | None = None) -> CohortOu
     outbox.planning_failures = list(
         PlanningFailure.objects.filter(cohort=cohort).order_by("-last_failed_at")[:RECENT]
     )
+    outbox.releases = cohort_releases(cohort=cohort, now=now)
+    return outbox
+
+
+def cohort_releases(*, cohort: Cohort, now: dt.datetime | None = None) -> list[ReleaseRow]:
+    """The cohort's releases still to go out, with their pending emails and whether they can
+    be undone (one query)."""
+    now = now or timezone.now()
     of_release = Notification.objects.annotate(release_id=_about_release()).filter(
         release_id=OuterRef("pk")
     )
@@ -133,7 +141,7 @@ def cohort_outbox(*, cohort: Cohort, now: dt.datetime | None = None) -> CohortOu
         )
         .order_by("-created_at")
     )
-    outbox.releases = [
+    return [
         ReleaseRow(
             release=release,
             emails_pending=release.pending,
@@ -141,7 +149,6 @@ def cohort_outbox(*, cohort: Cohort, now: dt.datetime | None = None) -> CohortOu
         )
         for release in releases
     ]
-    return outbox
 
 
 def cohort_failures_count(*, cohort: Cohort) -> int:

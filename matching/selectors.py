@@ -396,27 +396,26 @@ def waitlist_offer(*, cohort: Cohort) -> WaitlistOffer:
     """When a place frees (a pairing dissolved, a mentor with room), the committee is offered
     the waitlist: waitlisted mentees if accepted mentors have free places beyond the accepted
     mentees still waiting, waitlisted mentors if accepted mentees are waiting with no place."""
-    accepted = list(
+    applications = list(
         Application.objects.filter(
-            cohort=cohort, status=Application.Status.ACCEPTED
-        ).select_related("cohort")
-    )
-    current = Pairing.objects.filter(cohort=cohort).current()
-    used = Counter(current.counting_against_capacity().values_list("mentor_id", flat=True))
-    proposed = Counter(
-        current.filter(status=Pairing.Status.PROPOSED).values_list("mentor_id", flat=True)
-    )
-    paired_mentees = set(current.values_list("mentee_id", flat=True))
-    places = sum(
-        max(0, a.mentor_capacity - used[a.pk] - proposed[a.pk]) for a in accepted if a.is_mentor
-    )
-    waiting = sum(1 for a in accepted if a.is_mentee and a.pk not in paired_mentees)
-    offer = WaitlistOffer(mentor_places=places, mentees_waiting=waiting)
-    waitlisted = (
-        Application.objects.filter(cohort=cohort, status=Application.Status.WAITLISTED)
+            cohort=cohort,
+            status__in=(Application.Status.ACCEPTED, Application.Status.WAITLISTED),
+        )
         .select_related("applicant")
         .order_by("-priority", "submitted_at", "pk")
     )
+    for application in applications:
+        application.cohort = cohort
+    accepted = [a for a in applications if a.status == Application.Status.ACCEPTED]
+    waitlisted = [a for a in applications if a.status == Application.Status.WAITLISTED]
+    current = list(
+        Pairing.objects.filter(cohort=cohort).current().values_list("mentor_id", "mentee_id")
+    )
+    taken = Counter(mentor for mentor, _mentee in current)  # proposals hold a place too
+    paired_mentees = {mentee for _mentor, mentee in current}
+    places = sum(max(0, a.mentor_capacity - taken[a.pk]) for a in accepted if a.is_mentor)
+    waiting = sum(1 for a in accepted if a.is_mentee and a.pk not in paired_mentees)
+    offer = WaitlistOffer(mentor_places=places, mentees_waiting=waiting)
     if places > waiting:
         offer.mentees = [a for a in waitlisted if a.is_mentee]
     elif waiting > places:

@@ -20,7 +20,7 @@ from cohorts.permissions import is_chair
 from .. import selectors, services
 from ..forms import EmailGroupForm, PostponeForm, ReleaseForm, WithdrawForm
 from ..models import Pairing, Release
-from ..outbox import cohort_outbox
+from ..outbox import cohort_outbox, cohort_releases
 from .base import CommitteeViewsBase
 
 
@@ -65,7 +65,7 @@ class AnnounceViews(CommitteeViewsBase):
                 "form": form,
                 "summary": self._plan_summary(plan),
                 "announced_count": Pairing.objects.filter(cohort=cohort).announced().count(),
-                "outbox": cohort_outbox(cohort=cohort),
+                "releases": cohort_releases(cohort=cohort),
                 "waitlist": selectors.waitlist_offer(cohort=cohort),
             },
             cohort,

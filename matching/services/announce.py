@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -92,7 +91,8 @@ def announcement_plan(
 ) -> AnnouncementPlan:
     """Every email a release would create now; with no approved pairing, none."""
     now = now or timezone.now()
-    cohort = Cohort.objects.select_related("program").get(pk=cohort.pk)
+    if not Cohort.program.is_cached(cohort):
+        cohort = Cohort.objects.select_related("program").get(pk=cohort.pk)
     plan = AnnouncementPlan(cohort=cohort, send_at=announcement_send_at(cohort=cohort, now=now))
     approved = (
         Pairing.objects.filter(cohort=cohort, status=Pairing.Status.APPROVED)
@@ -110,13 +110,6 @@ def announcement_plan(
         return plan
     for pairing in plan.pairings:
         pairing.cohort = cohort
-    plan.emails += emails.introductions(plan.pairings, cohort)
-    _plan_the_others(plan, cohort)
-    return plan
-
-
-def _plan_the_others(plan: AnnouncementPlan, cohort: Cohort) -> None:
-    """The note to each applicant this release leaves without a pairing, once per person."""
     applications = list(
         Application.objects.filter(
             cohort=cohort,
@@ -126,32 +119,39 @@ def _plan_the_others(plan: AnnouncementPlan, cohort: Cohort) -> None:
                 Application.Status.DECLINED,
             ),
         )
-        .select_related("applicant")
+        .select_related("applicant", "cohort")
         .order_by("full_name", "pk")
     )
-    ids = [a.pk for a in applications]
-    paired = set()
-    for mentor_id, mentee_id in (
+    current = list(
         Pairing.objects.filter(cohort=cohort)
         .current()
-        .filter(Q(mentor_id__in=ids) | Q(mentee_id__in=ids))
-        .values_list("mentor_id", "mentee_id")
-    ):
-        paired.update((mentor_id, mentee_id))
-    told = {
-        kind: emails.already_told(kind=kind, application_ids=ids) for kind in emails.RELEASE_KINDS
-    }
-    places_left = _mentor_places_left(cohort)
+        .values_list("mentor_id", "mentee_id", "status")
+    )
+    people = {a.pk for a in applications}
+    people |= {p.mentor_id for p in plan.pairings} | {p.mentee_id for p in plan.pairings}
+    earlier = emails.EarlierMessages.of(people)
+    plan.emails += emails.introductions(plan.pairings, cohort, earlier.sent_news)
+    _plan_the_others(plan, cohort, applications, current, earlier.live)
+    return plan
+
+
+def _plan_the_others(plan, cohort, applications, current, told) -> None:
+    """The note to each applicant this release leaves without a pairing, once per person:
+    "not matched" (worded by role, with a mentor's free places), waitlisted, declined."""
+    paired = {mentor for mentor, _mentee, _status in current}
+    paired |= {mentee for _mentor, mentee, _status in current}
+    used = Counter(
+        mentor for mentor, _mentee, status in current if status in Pairing.CAPACITY_STATUSES
+    )
     for application in applications:
         application.cohort = cohort
         if application.status == Application.Status.ACCEPTED:
             if application.pk in paired or application.pk in told[emails.NOT_MATCHED]:
                 continue
+            places_left = max(0, application.mentor_capacity - used[application.pk])
             plan.not_matched.append(application)
             plan.emails.append(
-                emails.not_matched(
-                    application, cohort, mentor_places_left=places_left.get(application.pk, 0)
-                )
+                emails.not_matched(application, cohort, mentor_places_left=places_left)
             )
         elif application.status == Application.Status.WAITLISTED:
             if application.pk not in told[emails.WAITLISTED]:
@@ -160,23 +160,6 @@ def _plan_the_others(plan: AnnouncementPlan, cohort: Cohort) -> None:
         elif application.pk not in told[emails.DECLINED]:
             plan.declined.append(application)
             plan.emails.append(emails.decision_note(application, cohort))
-
-
-def _mentor_places_left(cohort: Cohort) -> dict[int, int]:
-    """{application id: free places} of each accepted mentor."""
-    used = Counter(
-        Pairing.objects.filter(cohort=cohort)
-        .counting_against_capacity()
-        .values_list("mentor_id", flat=True)
-    )
-    mentors = Application.objects.filter(
-        cohort=cohort, status=Application.Status.ACCEPTED
-    ).select_related("cohort")
-    return {
-        mentor.pk: max(0, mentor.mentor_capacity - used[mentor.pk])
-        for mentor in mentors
-        if mentor.is_mentor
-    }
 
 
 def announcement_preview(*, cohort: Cohort, now: dt.datetime | None = None):

@@ -75,24 +75,26 @@ class PlannedEmail:
         )
 
 
-def already_told(*, kind: str, application_ids) -> set[int]:
-    """The applications whose person has a live message of `kind` about them (pending,
-    sending, sent or failed): they are not told the same thing twice."""
-    return set(
-        Notification.objects.filter(kind=kind, about__application__in=list(application_ids))
-        .exclude(status__in=Notification.FINAL_UNSENT)
-        .values_list("about__application", flat=True)
-    )
+@dataclass
+class EarlierMessages:
+    """What people of a cohort were already sent or are about to be: one query."""
 
+    live: dict[str, set[int]]  # kind -> applications with a live message of that kind
+    sent_news: set[int]  # applications sent "not matched" or "waitlisted" news
 
-def _earlier_news(application_ids) -> set[int]:
-    return set(
-        Notification.objects.filter(
-            kind__in=EARLIER_NEWS,
-            status=Notification.Status.SENT,
-            about__application__in=list(application_ids),
-        ).values_list("about__application", flat=True)
-    )
+    @classmethod
+    def of(cls, application_ids) -> "EarlierMessages":
+        rows = Notification.objects.filter(
+            kind__in=KINDS_TOLD, about__application__in=list(application_ids)
+        ).values_list("kind", "status", "about__application")
+        live: dict[str, set[int]] = {kind: set() for kind in KINDS_TOLD}
+        sent_news = set()
+        for kind, status, application_id in rows:
+            if status not in Notification.FINAL_UNSENT:
+                live[kind].add(application_id)
+            if kind in EARLIER_NEWS and status == Notification.Status.SENT:
+                sent_news.add(application_id)
+        return cls(live=live, sent_news=sent_news)
 
 
 def _dates(cohort) -> dict:
@@ -117,10 +119,9 @@ def _base(cohort, application: Application) -> dict:
     }
 
 
-def introductions(pairings: list[Pairing], cohort) -> list[PlannedEmail]:
-    """One introduction to each partner of each pairing."""
-    people = [p.mentor_id for p in pairings] + [p.mentee_id for p in pairings]
-    earlier = _earlier_news(people)
+def introductions(pairings: list[Pairing], cohort, earlier: set[int]) -> list[PlannedEmail]:
+    """One introduction to each partner of each pairing; `earlier` are the applications that
+    were sent news the introduction sets right ("a place has opened up")."""
     emails = []
     for pairing in pairings:
         for side in ("mentor", "mentee"):

@@ -202,3 +202,16 @@ def test_the_screen_takes_a_flat_number_of_queries(
     client.force_login(chair)
     with django_assert_max_num_queries(15):
         assert client.get(url(cohort)).status_code == 200
+
+
+def test_the_announce_page_takes_a_flat_number_of_queries(
+    client, chair, cohort, django_assert_max_num_queries
+):
+    for _ in range(40):
+        PairingFactory(cohort=cohort, status=Pairing.Status.APPROVED)
+    for status in ("accepted", "waitlisted", "declined"):
+        ApplicationFactory.create_batch(3, cohort=cohort, role="mentee", status=status)
+    client.force_login(chair)
+    with django_assert_max_num_queries(23):
+        page = client.get(reverse("admin:matching_announce", args=[cohort.pk]))
+    assert "Release 40 pairings and schedule 89 emails" in page.content.decode()
