@@ -8,11 +8,12 @@ import time
 from unittest import mock
 
 import pytest
-from django.db import close_old_connections
+from django.db import OperationalError, close_old_connections
 
 from matching.models import MatchRun, Pairing
 from matching.services import match_run_execute, pairing_approve
 from matching.services import pairings as pairing_services
+from matching.services.locks import retry_on_conflict
 from tests.cohorts.factories import CohortFactory
 from tests.matching.factories import MatchRunFactory, PairingFactory
 
@@ -95,3 +96,28 @@ def test_runs_raced_against_many_approvals_end_with_no_error_and_every_approval_
     assert statuses == {MatchRun.Status.DONE}
     approved = Pairing.objects.filter(cohort=cohort, status=Pairing.Status.APPROVED)
     assert set(approved.values_list("pk", flat=True)) == {p.pk for p in proposals}
+
+
+class Deadlock(Exception):
+    sqlstate = "40P01"
+
+
+def test_a_conflict_reported_by_the_database_is_retried_not_shown_as_an_error():
+    calls = []
+
+    @retry_on_conflict
+    def service():
+        calls.append(1)
+        if len(calls) < 3:
+            raise OperationalError("deadlock detected") from Deadlock()
+        return "done"
+
+    assert service() == "done"
+    assert len(calls) == 3
+
+    @retry_on_conflict
+    def always():
+        raise OperationalError("deadlock detected") from Deadlock()
+
+    with pytest.raises(OperationalError):
+        always()  # three tries, then the error goes up (never an endless loop)
