@@ -20,11 +20,11 @@ from django.utils.translation import gettext as _
 from accounts.models import User, time_zone_choices
 from cohorts.models import Cohort
 from notifications.models import Notification
-from notifications.services import notification_create, notifications_recheck
+from notifications.services import notifications_recheck
 
 from . import eligibility, fields
 from .models import Application
-from .summary import answer_summary
+from .receipts import receipt, receipt_limit_message
 
 logger = logging.getLogger(__name__)
 
@@ -55,41 +55,6 @@ DECISIONS = (
     Application.Status.DECLINED,
     Application.Status.INELIGIBLE,
 )
-
-
-# At most this many submit and withdraw receipts go to one applicant in 24 hours; past it the
-# change still happens, without an email, and the page says so.
-RECEIPTS_PER_DAY = 3
-RECEIPT_KINDS = ("application_submitted", "application_withdrawn")
-
-
-def receipts_left(*, applicant: User, now: dt.datetime) -> int:
-    sent = Notification.objects.filter(
-        user=applicant, kind__in=RECEIPT_KINDS, created_at__gte=now - dt.timedelta(days=1)
-    ).count()
-    return max(0, RECEIPTS_PER_DAY - sent)
-
-
-def _receipt(*, application: Application, kind: str, template: str, now: dt.datetime) -> bool:
-    """Email the applicant a receipt of their submission or withdrawal, to their account's
-    address, unless they already had RECEIPTS_PER_DAY today. Returns whether it was created."""
-    if not receipts_left(applicant=application.applicant, now=now):
-        logger.info("No %s receipt for application %s: daily limit", kind, application.pk)
-        return False
-    # Numbered per application: the caller holds the application's row lock, so two receipts
-    # never take one number, and a double click (which changes nothing) asks for none.
-    number = Notification.objects.filter(kind=kind, about__application=application.pk).count()
-    _notification, created = notification_create(
-        key=f"{kind.replace('_', '-')}:{application.pk}:{number + 1}",
-        kind=kind,
-        to=application.mail_to,
-        template=template,
-        context=_email_context(application),
-        user=application.applicant,
-        cohort=application.cohort,
-        about={"application": application.pk},
-    )
-    return created
 
 
 class ApplicationsClosed(Exception):
@@ -220,7 +185,7 @@ def application_submit(
     if first_submission:
         _withdraw_untrue(application, now)
     # Not a stored field: tells the page whether a confirmation is on its way.
-    application.receipt_emailed = first_submission and _receipt(
+    application.receipt_emailed = first_submission and receipt(
         application=application,
         kind="application_submitted",
         template="applications/emails/submitted",
@@ -398,18 +363,6 @@ def _save_profile(user: User, application: Application) -> None:
         user.save(update_fields=changed)
 
 
-def _email_context(application: Application) -> dict:
-    cohort = application.cohort
-    return {
-        "application": application,
-        "cohort": cohort,
-        "program": cohort.program,
-        "program_name": cohort.program.name,
-        "summary": answer_summary(application),
-        "deadline": cohort.application_deadline,
-    }
-
-
 @transaction.atomic
 def application_withdraw(*, application: Application, now: dt.datetime | None = None):
     """Withdraw; idempotent (a second click finds it withdrawn). Sends one notice."""
@@ -430,23 +383,13 @@ def application_withdraw(*, application: Application, now: dt.datetime | None = 
     application.withdrawn_at = now
     application.save(update_fields=["status", "withdrawn_at", "updated_at"])
     _withdraw_untrue(application, now)
-    application.receipt_emailed = _receipt(
+    application.receipt_emailed = receipt(
         application=application,
         kind="application_withdrawn",
         template="applications/emails/withdrawn",
         now=now,
     )
     return application
-
-
-def receipt_limit_message(application: Application) -> str:
-    """What the page says when the daily limit of receipts kept this one from being emailed."""
-    status = application.get_status_display().lower()
-    return _(
-        "Your application is %(status)s. We did not email you about it: you have had "
-        "%(count)s emails about your applications today, the most we send in a day. "
-        "Your applications page always shows where things stand."
-    ) % {"status": status, "count": RECEIPTS_PER_DAY}
 
 
 def _withdraw_untrue(application: Application, now: dt.datetime) -> int:

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_http_methods
 
 from . import selectors, services
 from .forms import ApplicationForm
+from .receipts import receipt_limit_message
 from .summary import answer_summary
 
 
@@ -156,7 +157,7 @@ def application_withdraw(request, pk):
         if getattr(withdrawn, "receipt_emailed", False):
             messages.success(request, _("Your application is withdrawn. We emailed you a note."))
         else:
-            messages.success(request, services.receipt_limit_message(withdrawn))
+            messages.success(request, receipt_limit_message(withdrawn))
         return redirect(application)
     return render(
         request,

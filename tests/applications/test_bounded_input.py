@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from applications.models import ANSWER_LIMIT, Application
-from applications.services import RECEIPTS_PER_DAY
+from applications.receipts import RECEIPTS_PER_DAY
 from matching.models import Pairing
 from notifications.models import Notification
 from participants.models import NOTE_LIMIT, CheckIn, ProblemReport
