@@ -21,12 +21,12 @@ from .choices import (
     Role,
 )
 from .fields import ANSWERED_FIELDS, question_field_name, sections_with
-from .models import Application
+from .models import ANSWER_LIMIT, Application
 from .questions.formfields import question_formfield
 from .questions.kinds import QuestionKind
 from .questions.selectors import answers_of, cohort_questions
 
-TEXT_LIMIT = 3000
+TEXT_LIMIT = ANSWER_LIMIT  # the model's bound, in the form too (a maxlength and a check)
 
 # C0/C1 control characters except tab and newlines, and the bidirectional embedding, override
 # and isolate characters that can disguise text (e.g. U+202E RIGHT-TO-LEFT OVERRIDE).

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +19,12 @@ ROLE_PHRASES = {
     Role.MENTEE: _("a mentee"),
     Role.BOTH: _("a mentor and a mentee"),
 }
+
+# The longest answer to one of the application's free-text questions (model and form).
+ANSWER_LIMIT = 3000
+
+# The longest committee note on an application.
+NOTE_LIMIT = 5000
 
 
 class ApplicationQuerySet(models.QuerySet):
@@ -120,16 +126,34 @@ class Application(models.Model):
     )
     is_adult = models.BooleanField(_("I am 18 or older"), default=False)
     children_service_connection = models.TextField(
-        _("your connection to library service to children"), blank=True
+        _("your connection to library service to children"),
+        blank=True,
+        max_length=ANSWER_LIMIT,
+        validators=[MaxLengthValidator(ANSWER_LIMIT)],
     )
 
     # Interests and goals
     areas = models.ManyToManyField(
         AreaOfInterest, blank=True, related_name="applications", verbose_name=_("areas of interest")
     )
-    mentee_goals = models.TextField(_("what you hope to gain"), blank=True)
-    mentor_offer = models.TextField(_("what you can offer a mentee"), blank=True)
-    previous_mentoring = models.TextField(_("earlier mentoring experience"), blank=True)
+    mentee_goals = models.TextField(
+        _("what you hope to gain"),
+        blank=True,
+        max_length=ANSWER_LIMIT,
+        validators=[MaxLengthValidator(ANSWER_LIMIT)],
+    )
+    mentor_offer = models.TextField(
+        _("what you can offer a mentee"),
+        blank=True,
+        max_length=ANSWER_LIMIT,
+        validators=[MaxLengthValidator(ANSWER_LIMIT)],
+    )
+    previous_mentoring = models.TextField(
+        _("earlier mentoring experience"),
+        blank=True,
+        max_length=ANSWER_LIMIT,
+        validators=[MaxLengthValidator(ANSWER_LIMIT)],
+    )
 
     # Working together
     meeting_modes = models.JSONField(_("ways to meet"), default=list, blank=True)
@@ -172,7 +196,11 @@ class Application(models.Model):
 
     # Committee
     committee_notes = models.TextField(
-        _("committee notes"), blank=True, help_text=_("Seen only by the committee and staff.")
+        _("committee notes"),
+        blank=True,
+        help_text=_("Seen only by the committee and staff."),
+        max_length=NOTE_LIMIT,
+        validators=[MaxLengthValidator(NOTE_LIMIT)],
     )
     priority = models.BooleanField(
         _("priority"),
@@ -219,6 +247,13 @@ class Application(models.Model):
 
     def get_absolute_url(self):
         return reverse("applications:detail", kwargs={"pk": self.pk})
+
+    @property
+    def mail_to(self) -> str:
+        """Where every email to this applicant goes: their account's address, which they sign in
+        with. Never the contact email typed in the form (shown to their partner), so the form
+        cannot make the program send its emails to somebody else."""
+        return self.applicant.email
 
     @property
     def is_mentor(self) -> bool:

@@ -2,10 +2,9 @@
 
 import datetime as dt
 
-from django.db import transaction
-
 from accounts.timezones import person_zone
 from cohorts.models import Cohort
+from notifications.planning import PlannerGuard
 from notifications.services import notification_create
 
 from .models import Application
@@ -27,8 +26,12 @@ def reminder_due(days_left: int) -> int | None:
 def plan_deadline_reminders(*, now: dt.datetime) -> int:
     """Remind people with an unsubmitted draft 7 days and 1 day before the deadline.
 
-    Idempotent: the key `deadline-reminder:<cohort>:<application>:<n>d` exists once.
+    Idempotent: the key `deadline-reminder:<cohort>:<application>:<deadline>:<n>d` exists once;
+    a new deadline (the cohort's dates changed) makes new reminders, and the ones for the old
+    deadline are withdrawn (applications.conditions). One row that fails is recorded and
+    skipped.
     """
+    guard = PlannerGuard("applications.planners.plan_deadline_reminders")
     created = 0
     window = now.date()
     cohorts = Cohort.objects.select_related("program").filter(
@@ -45,12 +48,14 @@ def plan_deadline_reminders(*, now: dt.datetime) -> int:
         drafts = Application.objects.filter(
             cohort=cohort, status=Application.Status.DRAFT
         ).select_related("applicant")
+        deadline = cohort.applications_close.isoformat()
         for application in drafts:
-            with transaction.atomic():
+            key = f"deadline-reminder:{cohort.pk}:{application.pk}:{deadline}:{which}d"
+            with guard.row(key=key, cohort=cohort):
                 _notification, made = notification_create(
-                    key=f"deadline-reminder:{cohort.pk}:{application.pk}:{which}d",
+                    key=key,
                     kind="deadline_reminder",
-                    to=application.email or application.applicant.email,
+                    to=application.mail_to,
                     template="applications/emails/deadline_reminder",
                     context={
                         "application": application,
@@ -64,6 +69,7 @@ def plan_deadline_reminders(*, now: dt.datetime) -> int:
                     },
                     user=application.applicant,
                     cohort=cohort,
+                    about={"application": application.pk, "deadline": deadline},
                 )
-            created += made
+                created += made
     return created

@@ -13,6 +13,7 @@ from . import selectors, services
 from .forms import ApplicationForm
 from .questions import services as question_services
 from .questions.selectors import cohort_questions
+from .receipts import receipt_limit_message
 from .summary import answer_summary, preview_summary
 
 
@@ -241,8 +242,11 @@ def application_withdraw(request, pk):
         messages.info(request, _("This application cannot be withdrawn."))
         return redirect(application)
     if request.method == "POST":
-        services.application_withdraw(application=application)
-        messages.success(request, _("Your application is withdrawn. We emailed you a note."))
+        withdrawn = services.application_withdraw(application=application)
+        if getattr(withdrawn, "receipt_emailed", False):
+            messages.success(request, _("Your application is withdrawn. We emailed you a note."))
+        else:
+            messages.success(request, receipt_limit_message(withdrawn))
         return redirect(application)
     return render(
         request,

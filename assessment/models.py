@@ -337,8 +337,8 @@ class Invitation(models.Model):
 
     @property
     def email(self) -> str:
-        if self.application_id and self.application.email:
-            return self.application.email
+        """The account's address the person signs in with (never a contact email typed in a
+        form, which could be anybody's)."""
         if self.user_id:
             return self.user.email
         return self.application.applicant.email

@@ -5,6 +5,8 @@ import datetime as dt
 
 from django.db.models import Q
 
+from notifications.planning import PlannerGuard
+
 from .models import Invitation, Survey
 from .selectors import participants_for
 from .services import invitation_remind, invitation_send
@@ -18,7 +20,9 @@ def plan_survey_invitations(*, now: dt.datetime) -> int:
     who have not answered, and a last reminder 2 days before the survey closes.
 
     Idempotent: each invitation's emails have fixed keys and the invitation records what it got.
+    One row that fails is recorded and skipped (notifications.planning.PlannerGuard).
     """
+    guard = PlannerGuard("assessment.planners.plan_survey_invitations")
     created = 0
     # Cheap date prefilter (a day of slack either side for time zones); exact checks below.
     surveys = Survey.objects.select_related("cohort__program").filter(
@@ -33,7 +37,8 @@ def plan_survey_invitations(*, now: dt.datetime) -> int:
         for application in participants_for(survey).exclude(
             pk__in=already_sent.values("application_id")
         ):
-            created += invitation_send(survey=survey, application=application, now=now)
+            with guard.row(key=f"survey-invite:{survey.pk}:{application.pk}", cohort=survey.cohort):
+                created += invitation_send(survey=survey, application=application, now=now)
         pending = survey.invitations.filter(completed_at__isnull=True, sent_at__isnull=False)
         last_window = now >= survey.closes_at - LAST_REMINDER_BEFORE_CLOSE
         if last_window:
@@ -41,10 +46,12 @@ def plan_survey_invitations(*, now: dt.datetime) -> int:
             for invitation in pending.filter(
                 last_reminded_at__isnull=True, sent_at__lte=now - dt.timedelta(days=1)
             ):
-                created += invitation_remind(invitation=invitation, last=True, now=now)
+                with guard.row(key=f"survey-reminder:{invitation.pk}:last", cohort=survey.cohort):
+                    created += invitation_remind(invitation=invitation, last=True, now=now)
         else:
             for invitation in pending.filter(
                 reminded_at__isnull=True, sent_at__lte=now - REMINDER_AFTER
             ):
-                created += invitation_remind(invitation=invitation, last=False, now=now)
+                with guard.row(key=f"survey-reminder:{invitation.pk}:7d", cohort=survey.cohort):
+                    created += invitation_remind(invitation=invitation, last=False, now=now)
     return created

@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from accounts.timezones import person_zone, when
 from applications.models import Application
 from cohorts.models import Cohort, Program
-from notifications.services import notification_create
+from notifications.models import Notification
+from notifications.services import notification_create, notifications_recheck
 
 from .defaults import default_template
 from .models import (
@@ -136,6 +137,7 @@ def invitation_send(*, survey: Survey, application: Application, now: dt.datetim
         context=_email_context(invitation),
         user=invitation.user,
         cohort=survey.cohort,
+        about={"invitation": invitation.pk},
     )
     invitation.sent_at = now
     invitation.save(update_fields=["sent_at"])
@@ -161,6 +163,7 @@ def invitation_remind(*, invitation: Invitation, last: bool, now: dt.datetime) -
         context=_email_context(invitation),
         user=invitation.user,
         cohort=invitation.survey.cohort,
+        about={"invitation": invitation.pk},
     )
     setattr(invitation, field, now)
     invitation.save(update_fields=[field])
@@ -253,4 +256,8 @@ def response_submit(
     if invitation.completed_at is None:
         invitation.completed_at = now
         invitation.save(update_fields=["completed_at"])
+        # A reminder still waiting is no longer true.
+        notifications_recheck(
+            notifications=Notification.objects.filter(about__invitation=invitation.pk), now=now
+        )
     return response

@@ -15,8 +15,9 @@ mixin (cohorts.admin_scoping), the admin site, the committee's screens, the matc
 and the reports all ask here.
 """
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from .models import CommitteeMembership, Program
@@ -127,3 +128,14 @@ def may_edit_questions(user, program: Program | None = None) -> bool:
 def require_question_editor(user, program: Program) -> None:
     if not may_edit_questions(user, program):
         raise PermissionDenied(_("Only the program's chair or staff may change its questions."))
+
+
+def staff_users():
+    """Active association staff and superusers with an address: who hears of failed email."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(is_superuser=True) | Q(is_association_staff=True))
+        .exclude(email="")
+        .order_by("pk")
+    )

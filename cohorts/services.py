@@ -16,7 +16,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from notifications.models import Notification
-from notifications.services import notification_cancel, notification_create
+from notifications.services import notification_cancel, notification_create, notifications_recheck
 
 from .models import CallSubscription, Cohort, Program
 from .models.subscriptions import new_token
@@ -46,13 +46,21 @@ def cohort_insert(*, cohort: Cohort) -> Cohort:
 def cohort_update(*, cohort: Cohort, **fields: Any) -> Cohort:
     """Change the given fields of a saved cohort and write only those.
 
-    Runs no hooks: no app keeps anything derived from a cohort's values (its phase is computed
-    from the dates, and the planners read the dates each time they run).
+    The cohort's scheduled messages follow: each COHORT_CHANGED_HOOKS runs (the release moves
+    its announcements to a new notification date), then every unsent message of the cohort
+    whose condition no longer holds is withdrawn (a reminder of the old deadline or
+    orientation date); the planners plan reminders of the new dates on their next run.
+    The cohort row is locked first, like every writer of its pairings.
     """
+    Cohort.objects.select_for_update(no_key=True).filter(pk=cohort.pk).exists()
     for name, value in fields.items():
         setattr(cohort, name, value)
-    if fields:
-        cohort.save(update_fields=list(fields))
+    if not fields:
+        return cohort
+    cohort.save(update_fields=list(fields))
+    for dotted_path in settings.COHORT_CHANGED_HOOKS:
+        import_string(dotted_path)(cohort=cohort, changed=list(fields))
+    notifications_recheck(notifications=Notification.objects.filter(cohort=cohort))
     return cohort
 
 

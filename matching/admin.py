@@ -79,6 +79,9 @@ class PairingAdmin(ProgramScopedAdminMixin, admin.ModelAdmin):
                 "cohort/<int:cohort_id>/announce/", wrap(views.announce), name="matching_announce"
             ),
             path(
+                "cohort/<int:cohort_id>/emails/", wrap(views.scheduled), name="matching_scheduled"
+            ),
+            path(
                 "cohort/<int:cohort_id>/pairing/<int:pairing_id>/move/",
                 wrap(views.move),
                 name="matching_move",

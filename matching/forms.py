@@ -3,6 +3,7 @@ from dataclasses import fields
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .models.pairings import REASON_LIMIT
 from .scoring import Weights
 
 WEIGHT_HELP = {
@@ -48,13 +49,10 @@ class RunForm(forms.Form):
         label=_("Keep locked pairs"),
         required=False,
         initial=True,
-        help_text=_("Locked and hand-made pairs stay as they are."),
-    )
-    keep_approved = forms.BooleanField(
-        label=_("Keep approved pairs"),
-        required=False,
-        initial=True,
-        help_text=_("Uncheck to let the engine replace approved pairs that are not announced."),
+        help_text=_(
+            "Locked and hand-made pairs stay as they are. Approved pairs always stay: a run "
+            "replaces only proposals."
+        ),
     )
     exclude_same_employer = forms.BooleanField(
         label=_("Never pair people from the same employer"), required=False, initial=True
@@ -133,7 +131,7 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-        max_length=2000,
+        max_length=REASON_LIMIT,
     )
 
 
@@ -158,3 +156,37 @@ class ManualPairForm(forms.Form):
         self.fields["mentor"].queryset = mentors
         self.fields["mentee"].label_from_instance = lambda a: a.full_name
         self.fields["mentor"].label_from_instance = lambda a: a.full_name
+
+
+class ReleaseForm(forms.Form):
+    """The chair's confirmation of a release: the plan they saw (its fingerprint) and a box
+    saying they have checked the list of emails."""
+
+    fingerprint = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    confirmed = forms.BooleanField(
+        label=_("I have checked who gets which email, and when"),
+        error_messages={"required": _("Check the box to confirm you have read the list.")},
+    )
+
+
+class EmailGroupForm(forms.Form):
+    """Which group of scheduled emails an action is about: a kind and its send time."""
+
+    kind = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    scheduled_at = forms.DateTimeField(widget=forms.HiddenInput)
+
+
+class PostponeForm(EmailGroupForm):
+    to_date = forms.DateField(
+        label=_("New day"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _("Enter a date such as 2031-06-15.")},
+    )
+
+
+class WithdrawForm(EmailGroupForm):
+    reason = forms.CharField(
+        label=_("Why they should not go out"),
+        max_length=500,
+        widget=forms.TextInput(attrs={"size": 40}),
+    )

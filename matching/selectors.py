@@ -1,7 +1,7 @@
 """Reads of the committee workflow: settings, scores and warnings, the review screen's data."""
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
@@ -225,3 +225,54 @@ def mentor_options(
         options.append(MentorOption(mentor, float(scores[j]), explanation, warnings, room))
     options.sort(key=lambda o: (bool(o.warnings), -o.score, o.mentor.full_name))
     return options
+
+
+@dataclass
+class WaitlistOffer:
+    """Places that are free, and the waitlisted applicants who could take them, in priority
+    order (priority first, then the earliest submitted)."""
+
+    mentor_places: int  # free places of accepted mentors
+    mentees_waiting: int  # accepted mentees in no pairing
+    mentees: list[Application] = field(default_factory=list)  # waitlisted, for mentor places
+    mentors: list[Application] = field(default_factory=list)  # waitlisted, for waiting mentees
+
+    @property
+    def any(self) -> bool:
+        return bool(self.mentees or self.mentors)
+
+    @property
+    def free(self) -> int:
+        """How many waitlisted people could be taken now."""
+        return abs(self.mentor_places - self.mentees_waiting)
+
+
+def waitlist_offer(*, cohort: Cohort) -> WaitlistOffer:
+    """When a place frees (a pairing dissolved, a mentor with room), the committee is offered
+    the waitlist: waitlisted mentees if accepted mentors have free places beyond the accepted
+    mentees still waiting, waitlisted mentors if accepted mentees are waiting with no place."""
+    applications = list(
+        Application.objects.filter(
+            cohort=cohort,
+            status__in=(Application.Status.ACCEPTED, Application.Status.WAITLISTED),
+        )
+        .select_related("applicant")
+        .order_by("-priority", "submitted_at", "pk")
+    )
+    for application in applications:
+        application.cohort = cohort
+    accepted = [a for a in applications if a.status == Application.Status.ACCEPTED]
+    waitlisted = [a for a in applications if a.status == Application.Status.WAITLISTED]
+    current = list(
+        Pairing.objects.filter(cohort=cohort).current().values_list("mentor_id", "mentee_id")
+    )
+    taken = Counter(mentor for mentor, _mentee in current)  # proposals hold a place too
+    paired_mentees = {mentee for _mentor, mentee in current}
+    places = sum(max(0, a.mentor_capacity - taken[a.pk]) for a in accepted if a.is_mentor)
+    waiting = sum(1 for a in accepted if a.is_mentee and a.pk not in paired_mentees)
+    offer = WaitlistOffer(mentor_places=places, mentees_waiting=waiting)
+    if places > waiting:
+        offer.mentees = [a for a in waitlisted if a.is_mentee]
+    elif waiting > places:
+        offer.mentors = [a for a in waitlisted if a.is_mentor]
+    return offer

@@ -139,6 +139,8 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
+# allauth's emails go through the outbox (accounts/adapter.py), like every other message.
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
 
 LANGUAGE_CODE = "en-us"
@@ -217,6 +219,19 @@ DEMO_SEEDERS = [
 COHORT_CREATED_HOOKS = [
     "assessment.services.surveys_create_for_cohort",
 ]
+# Run by cohorts.services.cohort_update in its transaction when a cohort's values change (each
+# `hook(*, cohort, changed: list[str])`): the apps that scheduled messages for the old dates
+# move or withdraw them.
+COHORT_CHANGED_HOOKS = [
+    "matching.services.release_follow_cohort_dates",
+]
+
+# Asked by applications.services.application_decide before a decision is made (each
+# `guard(*, application, decision)`, raising ValidationError to refuse it): apps above
+# applications refuse decisions that would contradict their state.
+APPLICATION_DECISION_GUARDS = [
+    "matching.services.pairings.decision_guard",
+]
 
 # "Your data": each app's part of what the product holds about a person (`section(*, user)`),
 # shown and downloaded in this order by accounts.personal_data.
@@ -249,7 +264,21 @@ NOTIFICATION_PLANNERS = [
     "assessment.planners.plan_survey_invitations",
     "participants.health.pulse.plan_pulse_checks",
     "cohorts.planners.plan_call_open_notices",
+    "notifications.planners.plan_failure_digest",
 ]
+
+# When is each kind of message still true? Each app that owns a kind names a dict
+# {kind: check(notifications, *, now) -> {pk: reason}} (see notifications.conditions). The
+# deliverer asks just before sending; the services that change the state ask in their
+# transaction. A kind with no condition is always sent.
+NOTIFICATION_CONDITIONS = [
+    "applications.conditions.CONDITIONS",
+    "matching.conditions.CONDITIONS",
+    "assessment.conditions.CONDITIONS",
+    "participants.conditions.CONDITIONS",
+]
+# Who receives the daily digest of failed messages (a function returning users).
+NOTIFICATION_STAFF_RECIPIENTS = "cohorts.permissions.staff_users"
 
 # The notification outbox (notifications/delivery.py): how long a worker's claim on a message
 # lasts before another worker may take it over (longer than any single SMTP send), and the capped
@@ -263,4 +292,7 @@ NOTIFICATION_PRIVATE_LINKS = [
     (r"/surveys/[A-Za-z0-9_\-]+/", "/surveys/(personal link)/"),
     (r"/pulse/[A-Za-z0-9_\-]+/", "/pulse/(personal link)/"),
     (r"/subscriptions/[A-Za-z0-9_\-]+/", "/subscriptions/(personal link)/"),
+    # allauth's messages travel through the outbox too: their keys open an account.
+    (r"/accounts/password/reset/key/[^\s\"'<]+", "/accounts/password/reset/key/(personal link)"),
+    (r"/accounts/confirm-email/[^\s\"'<]+", "/accounts/confirm-email/(personal link)"),
 ]

@@ -3,13 +3,14 @@ import re
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .models import Notification
+from .models import Notification, PlanningFailure
 from .planning import preview_planners
 from .services import notification_cancel, notification_retry
 
@@ -73,6 +74,7 @@ class NotificationAdmin(admin.ModelAdmin):
         "scheduled_at",
         "attempts",
         "sent_at",
+        "why_not_sent",
     ]
     list_filter = ["kind", "status", "cohort"]
     list_select_related = ["cohort__program"]
@@ -89,9 +91,11 @@ class NotificationAdmin(admin.ModelAdmin):
                     "scheduled_at",
                     "attempts",
                     "last_error",
+                    "withdrawn_reason",
                     "sent_at",
                     "lease_expires_at",
                     "message_id",
+                    "about",
                 ]
             },
         ),
@@ -108,9 +112,11 @@ class NotificationAdmin(admin.ModelAdmin):
         "scheduled_at",
         "attempts",
         "last_error",
+        "withdrawn_reason",
         "sent_at",
         "lease_expires_at",
         "message_id",
+        "about",
         "preview",
     ]
 
@@ -126,6 +132,12 @@ class NotificationAdmin(admin.ModelAdmin):
 
     def has_retry_permission(self, request):
         return self.has_view_permission(request)
+
+    @admin.display(description=_("why not sent"))
+    def why_not_sent(self, obj):
+        if obj.status == Notification.Status.FAILED:
+            return obj.last_error[:200]
+        return obj.withdrawn_reason
 
     @admin.display(description=_("Message-ID"))
     def message_id(self, obj):
@@ -162,11 +174,35 @@ class NotificationAdmin(admin.ModelAdmin):
     # --- the planners' dry run (staff only) -------------------------------------------------
 
     def get_urls(self):
-        view = self.admin_site.admin_view(self.planned_view)
+        wrap = self.admin_site.admin_view
         return [
-            path("planned/", view, name="notifications_notification_planned"),
+            path("planned/", wrap(self.planned_view), name="notifications_notification_planned"),
+            path(
+                "<int:notification_id>/retry/",
+                wrap(self.retry_view),
+                name="notifications_notification_retry",
+            ),
             *super().get_urls(),
         ]
+
+    def retry_view(self, request, notification_id):
+        """The daily digest's retry link: the failed message, and one button to send it again.
+
+        Scoped like the change page (another program's message answers 404); a GET changes
+        nothing.
+        """
+        notification = get_object_or_404(self.get_queryset(request), pk=notification_id)
+        if request.method == "POST":
+            self.retry_failed(request, self.get_queryset(request).filter(pk=notification.pk))
+            return redirect("admin:notifications_notification_change", notification.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Send this email again?"),
+            "notification": notification,
+            "preview": rendered_preview(notification),
+        }
+        return TemplateResponse(request, "admin/notifications/notification/retry.html", context)
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {
@@ -203,3 +239,38 @@ class NotificationAdmin(admin.ModelAdmin):
             "total": sum(len(preview.new_messages) for preview in previews),
         }
         return TemplateResponse(request, "admin/notifications/notification/planned.html", context)
+
+
+@admin.register(PlanningFailure)
+class PlanningFailureAdmin(admin.ModelAdmin):
+    """Rows a planner could not plan: read-only; each clears itself once its message exists."""
+
+    committee_can_add = False
+    committee_can_change = False
+    list_display = ["key", "planner", "cohort", "attempts", "last_failed_at", "short_error"]
+    list_filter = ["planner", "cohort"]
+    list_select_related = ["cohort__program"]
+    search_fields = ["key"]
+    readonly_fields = [
+        "planner",
+        "key",
+        "cohort",
+        "error",
+        "attempts",
+        "first_failed_at",
+        "last_failed_at",
+    ]
+    fields = readonly_fields
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("error"))
+    def short_error(self, obj):
+        return obj.error[:120]

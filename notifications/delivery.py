@@ -7,6 +7,9 @@ lease expired (its worker was killed mid-send) is due again, so the next tick se
 never starts a message when its lease is about to run out: it hands the rest back instead, so a
 slow SMTP server cannot make two workers send the same message.
 
+Just before sending, each message's kind is asked whether it still holds
+(notifications.conditions): one that no longer does is withdrawn, with the reason, not sent.
+
 Errors are classified: temporary ones (4xx replies, timeouts, a refused or dropped connection)
 put the row back to pending with a capped exponential backoff; permanent ones (5xx replies, a
 message that cannot be built) end as failed, shown in the admin with the error and a retry action.
@@ -24,6 +27,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from .conditions import untrue
 from .models import Notification
 
 logger = logging.getLogger(__name__)
@@ -39,6 +43,7 @@ class DeliveryOutcome:
     retry: int = 0
     failed: int = 0
     released: int = 0
+    withdrawn: int = 0
     # Seconds until the earliest retry of a row that hit a temporary error, if any.
     retry_in: float | None = None
 
@@ -47,6 +52,7 @@ class DeliveryOutcome:
         self.retry += other.retry
         self.failed += other.failed
         self.released += other.released
+        self.withdrawn += other.withdrawn
         if other.retry_in is not None:
             self.note_retry(other.retry_in)
 
@@ -56,7 +62,7 @@ class DeliveryOutcome:
     def __str__(self) -> str:
         return (
             f"{self.sent} sent, {self.retry} to retry, {self.failed} failed, "
-            f"{self.released} handed back"
+            f"{self.released} handed back, {self.withdrawn} withdrawn"
         )
 
 
@@ -148,6 +154,21 @@ def send_claimed(notifications: list[Notification]) -> DeliveryOutcome:
                 outcome.released += release(remaining)
                 break
             try:
+                reason = no_longer_true(notification)
+            except Exception as error:
+                # A check that cannot decide holds the message back, as a temporary error: it
+                # is retried with backoff, and ends failed (shown to staff) if it never can.
+                logger.exception("The condition of %s failed", notification.key)
+                remaining.pop(0)
+                retry_at = record_failure(notification, error, temporary=True)
+                outcome.retry += retry_at is not None
+                outcome.failed += retry_at is None
+                continue
+            if reason:
+                remaining.pop(0)
+                outcome.withdrawn += mark_withdrawn(notification, reason)
+                continue
+            try:
                 build_message(notification, connection).send()
             except SoftTimeLimitExceeded:
                 # The task is out of time: nothing of the rest has been tried.
@@ -172,6 +193,25 @@ def send_claimed(notifications: list[Notification]) -> DeliveryOutcome:
     finally:
         _close_quietly(connection)
     return outcome
+
+
+def no_longer_true(notification: Notification) -> str:
+    """Why the message should not go out any more ("" if it still holds)."""
+    return untrue([notification], now=timezone.now()).get(notification.pk, "")
+
+
+def mark_withdrawn(notification: Notification, reason: str) -> int:
+    count = Notification.objects.filter(
+        pk=notification.pk, status=Notification.Status.SENDING
+    ).update(
+        status=Notification.Status.WITHDRAWN,
+        withdrawn_reason=reason[:500],
+        lease_expires_at=None,
+        attempts=F("attempts") - 1,
+        updated_at=timezone.now(),
+    )
+    logger.info("Notification %s withdrawn at send time: %s", notification.key, reason)
+    return count
 
 
 def mark_sent(notification: Notification) -> None:

@@ -29,6 +29,11 @@ class Notification(models.Model):
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
         CANCELLED = "cancelled", _("Canceled")
+        # No longer true: the state it describes changed before it went out (see `reason`).
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    # A message that will not go out any more, whatever happens.
+    FINAL_UNSENT = (Status.CANCELLED, Status.WITHDRAWN)
 
     key = models.CharField(_("key"), max_length=255, unique=True)
     kind = models.CharField(_("kind"), max_length=64, db_index=True)
@@ -50,6 +55,9 @@ class Notification(models.Model):
         related_name="notifications",
         verbose_name=_("cohort"),
     )
+    # What the message is about, as ids (for example {"pairing": 12, "side": "mentor"}): its
+    # kind's still-true condition reads them (notifications.conditions).
+    about = models.JSONField(_("about"), default=dict, blank=True)
     subject = models.CharField(_("subject"), max_length=255)
     body_text = models.TextField(_("plain-text body"))
     body_html = models.TextField(_("HTML body"), blank=True)
@@ -60,6 +68,7 @@ class Notification(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     lease_expires_at = models.DateTimeField(_("lease expires"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
+    withdrawn_reason = models.CharField(_("why it was withdrawn"), max_length=500, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -83,3 +92,37 @@ class Notification(models.Model):
         digest = hashlib.sha256(self.key.encode()).hexdigest()[:32]
         domain = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
         return f"<{digest}@{domain or 'mentoring.local'}>"
+
+
+class PlanningFailure(models.Model):
+    """A message a planner could not create (for example, its template failed to render).
+
+    The planner logged it, recorded it here and went on with the others; it tries the row again
+    on its next run and removes this record once the message exists. Staff see these in the
+    admin and in the daily digest.
+    """
+
+    planner = models.CharField(_("planner"), max_length=200)
+    key = models.CharField(_("message key"), max_length=255, unique=True)
+    cohort = models.ForeignKey(
+        "cohorts.Cohort",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="planning_failures",
+        verbose_name=_("cohort"),
+    )
+    error = models.TextField(_("error"))
+    attempts = models.PositiveIntegerField(_("attempts"), default=1)
+    first_failed_at = models.DateTimeField(_("first failed"), default=timezone.now)
+    last_failed_at = models.DateTimeField(_("last failed"), default=timezone.now)
+
+    PROGRAM_PATH = "cohort__program"
+
+    class Meta:
+        verbose_name = _("planning failure")
+        verbose_name_plural = _("planning failures")
+        ordering = ["-last_failed_at"]
+
+    def __str__(self):
+        return f"{self.key}: {self.error[:80]}"

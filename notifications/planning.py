@@ -18,10 +18,16 @@ The planner protocol (follow it, so the beat, `manage.py tick` and the admin's d
   where the rollback undoes it.
 - `now` is the moment to plan for (timezone-aware); do not read the clock yourself, so the dry
   run and tests can plan for any moment.
+- One bad row never stops the others: plan each message inside `guard.row(key=..., cohort=...)`
+  of a `PlannerGuard`. A row that raises is rolled back, logged and recorded as a
+  PlanningFailure (shown to staff in the admin and the daily digest); the planner goes on, tries
+  the row again next time, and clears the record once the message exists.
 """
 
+import contextlib
 import datetime as dt
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -29,9 +35,49 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from .models import PlanningFailure
 from .services import PlannedMessage, notifications_collected
 
 logger = logging.getLogger(__name__)
+
+
+class PlannerGuard:
+    """Plans one row at a time so that a row that fails is recorded and skipped (see above)."""
+
+    def __init__(self, planner: str):
+        self.planner = planner
+        self.failed_keys = set(
+            PlanningFailure.objects.filter(planner=planner).values_list("key", flat=True)
+        )
+        self.failures = 0
+
+    @contextlib.contextmanager
+    def row(self, *, key: str, cohort=None) -> Iterator[None]:
+        try:
+            with transaction.atomic():
+                yield
+        except Exception as error:
+            self.failures += 1
+            logger.exception("Planner %s could not plan %s", self.planner, key)
+            planning_failure_record(planner=self.planner, key=key, cohort=cohort, error=error)
+        else:
+            if key in self.failed_keys:
+                PlanningFailure.objects.filter(key=key).delete()
+                self.failed_keys.discard(key)
+
+
+def planning_failure_record(*, planner: str, key: str, cohort, error: BaseException) -> None:
+    """Record (or count again) a row a planner could not plan."""
+    now = timezone.now()
+    text = f"{type(error).__name__}: {error}"[:2000]
+    failure, created = PlanningFailure.objects.get_or_create(
+        key=key[:255],
+        defaults={"planner": planner, "cohort": cohort, "error": text},
+    )
+    if not created:
+        PlanningFailure.objects.filter(pk=failure.pk).update(
+            error=text, attempts=failure.attempts + 1, last_failed_at=now
+        )
 
 
 def run_planners(*, now: dt.datetime | None = None) -> dict[str, int]:

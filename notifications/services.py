@@ -2,12 +2,11 @@ import contextlib
 import contextvars
 import datetime as dt
 import logging
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import QuerySet
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
@@ -17,12 +16,6 @@ from .models import Notification
 
 logger = logging.getLogger(__name__)
 
-# An href or src that is not absolute: every link in an email must start with SITE_URL (or be
-# mailto:, tel: or an in-page anchor), because a mail client has no site to resolve it against.
-_RELATIVE_LINK = re.compile(
-    r"""\b(?:href|src)\s*=\s*["']?+(?!https?://|mailto:|tel:|#|cid:|data:)""", re.IGNORECASE
-)
-
 
 def render_email(*, template: str, context: dict) -> tuple[str, str, str]:
     """Render `<template>.txt` (first line is the subject) and `<template>.html` if it exists.
@@ -30,8 +23,12 @@ def render_email(*, template: str, context: dict) -> tuple[str, str, str]:
     The text is rendered without HTML escaping (it is plain text) and ends with the standard
     footer (`notifications/emails/footer.txt`); the HTML is escaped. Without an HTML template,
     the plain text is wrapped in the base HTML email layout. `SITE_URL` is in the context of
-    both, and `program_name` should be. Raises ValueError when the HTML holds a relative link.
-    Returns (subject, text, html).
+    both, and `program_name` should be. Returns (subject, text, html).
+
+    Every link must be absolute (`{{ SITE_URL }}{% url ... %}`): tests/notifications/
+    test_templates.py renders every email template with sample context and fails on a relative
+    one. Nothing is checked here, at run time, where the text a person typed would be scanned
+    too and could stop a whole cohort's email.
     """
     context = {"SITE_URL": settings.SITE_URL, "SITE_NAME": settings.SITE_NAME, **context}
     text = render_to_string(f"{template}.txt", context, using="text").strip()
@@ -47,9 +44,6 @@ def render_email(*, template: str, context: dict) -> tuple[str, str, str]:
             {**context, "subject": subject, "body_text": text.partition("\n")[2].strip()},
             using="django",
         )
-    if match := _RELATIVE_LINK.search(html):
-        snippet = html[match.start() : match.start() + 60]
-        raise ValueError(f"Email template {template} has a relative link: {snippet!r}")
     return subject, body, html
 
 
@@ -91,11 +85,14 @@ def notification_create(
     key: str,
     kind: str,
     to: str,
-    template: str,
-    context: dict,
+    template: str = "",
+    context: dict | None = None,
+    rendered: tuple[str, str, str] | None = None,
     user=None,
     cohort=None,
     scheduled_at: dt.datetime | None = None,
+    about: dict | None = None,
+    reissue: bool = False,
 ) -> tuple[Notification, bool]:
     """Create the message keyed `key` unless it exists; return (notification, created).
 
@@ -104,46 +101,69 @@ def notification_create(
     the loser waits for the winner's commit, then finds its row). Delivery is requested after
     commit and never fails the caller: if the broker is down the row waits for the next tick.
 
+    The message is `template` rendered with `context`, or `rendered` (subject, text, html) as
+    given. `about` holds the ids its kind's still-true condition reads (notifications.conditions).
+    With `reissue`, a message under `key` that was withdrawn or cancelled does not stop a new
+    one: it is created as `key#2` (then `#3`...), so a person who was told, then untold, can be
+    told again; a live one (pending, sending, sent or failed) is returned as it is.
+
     During a dry run (notifications_collected) nothing is written: the rendered message is
     collected, and an unsaved Notification is returned with created=True if a real run would
     create it.
     """
+    if reissue:
+        key, existing = _reissue_key(key)
+    else:
+        existing = None
     collector = _collector.get()
     if collector is not None:
-        existing = Notification.objects.filter(key=key).first()
-        notification = existing
-        if notification is None:
-            subject, text, html = render_email(template=template, context=context)
-            notification = Notification(
-                key=key,
-                kind=kind,
-                recipient=to,
-                user=user,
-                cohort=cohort,
-                subject=subject,
-                body_text=text,
-                body_html=html,
-                scheduled_at=scheduled_at or timezone.now(),
-            )
+        existing = existing or Notification.objects.filter(key=key).first()
+        notification = existing or _build(
+            key, kind, to, template, context, rendered, user, cohort, scheduled_at, about
+        )
         collector.append(PlannedMessage(notification, already_exists=existing is not None))
         return notification, existing is None
-    subject, text, html = render_email(template=template, context=context)
-    notification = Notification(
-        key=key,
-        kind=kind,
-        recipient=to,
-        user=user,
-        cohort=cohort,
-        subject=subject,
-        body_text=text,
-        body_html=html,
-        scheduled_at=scheduled_at or timezone.now(),
+    if existing is not None:
+        return existing, False
+    notification = _build(
+        key, kind, to, template, context, rendered, user, cohort, scheduled_at, about
     )
     if not _insert_unless_key_exists(notification):
         return Notification.objects.get(key=key), False
     if notification.scheduled_at <= timezone.now():
         _deliver_on_commit(notification.pk)
     return notification, True
+
+
+def _reissue_key(key: str) -> tuple[str, Notification | None]:
+    """The key a reissued message takes, and the live message already under it, if any."""
+    rows = list(
+        Notification.objects.filter(key__startswith=key).filter(
+            models.Q(key=key) | models.Q(key__startswith=f"{key}#")
+        )
+    )
+    live = [row for row in rows if row.status not in Notification.FINAL_UNSENT]
+    if live:
+        return live[0].key, live[0]
+    return (f"{key}#{len(rows) + 1}" if rows else key), None
+
+
+def _build(key, kind, to, template, context, rendered, user, cohort, scheduled_at, about):
+    if rendered is None:
+        rendered = render_email(template=template, context=context or {})
+    subject, text, html = rendered
+    return Notification(
+        key=key,
+        kind=kind,
+        recipient=to,
+        user=user,
+        cohort=cohort,
+        subject=subject[:255],
+        body_text=text,
+        body_html=html,
+        scheduled_at=scheduled_at or timezone.now(),
+        about=about or {},
+    )
 
 
 def _insert_unless_key_exists(notification: Notification) -> bool:
@@ -214,6 +234,56 @@ def notification_cancel(*, notifications: QuerySet[Notification]) -> int:
     return Notification.objects.filter(pk__in=ids).update(
         status=Notification.Status.CANCELLED, lease_expires_at=None, updated_at=timezone.now()
     )
+
+
+@transaction.atomic
+def notifications_withdraw(*, notifications: QuerySet[Notification], reason: str) -> int:
+    """Withdraw messages that have not gone out (pending or failed), with the reason; returns
+    how many. Call it in the transaction of the change that makes them untrue. A message being
+    sent at this moment is not touched (the deliverer checks its condition just before)."""
+    ids = list(
+        notifications.filter(status__in=[Notification.Status.PENDING, Notification.Status.FAILED])
+        .select_for_update()
+        .values_list("pk", flat=True)
+    )
+    return _mark_withdrawn(ids, reason)
+
+
+def _mark_withdrawn(ids: list[int], reason: str) -> int:
+    if not ids:
+        return 0
+    return Notification.objects.filter(
+        pk__in=ids, status__in=[Notification.Status.PENDING, Notification.Status.FAILED]
+    ).update(
+        status=Notification.Status.WITHDRAWN,
+        withdrawn_reason=reason[:500],
+        lease_expires_at=None,
+        updated_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def notifications_recheck(
+    *, notifications: QuerySet[Notification], now: dt.datetime | None = None
+) -> int:
+    """Withdraw, each with its reason, the unsent messages among `notifications` whose kind's
+    condition no longer holds (notifications.conditions). Returns how many.
+
+    The services that change what messages describe call it in their own transaction, after
+    the change (for example on the cohort's pending messages after a pairing is dissolved).
+    """
+    from .conditions import untrue
+
+    rows = list(
+        notifications.filter(status__in=[Notification.Status.PENDING, Notification.Status.FAILED])
+        .select_for_update()
+        .only("pk", "kind", "about", "user_id", "cohort_id", "recipient", "scheduled_at")
+    )
+    reasons = untrue(rows, now=now or timezone.now())
+    by_reason: dict[str, list[int]] = {}
+    for pk, reason in reasons.items():
+        by_reason.setdefault(reason, []).append(pk)
+    return sum(_mark_withdrawn(ids, reason) for reason, ids in by_reason.items())
 
 
 # --- asking a worker ------------------------------------------------------------------------

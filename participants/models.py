@@ -5,6 +5,7 @@ These models began in the matching app; their tables keep the names it gave them
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +14,11 @@ from applications.models import Application
 from matching.models import Pairing
 
 # --- What a pair does once announced: goals, check-ins, problem reports, attendance ----------
+
+
+# The longest text a participant or the committee may write in one field (goals, notes,
+# problem reports): bounded on the model and in every form.
+NOTE_LIMIT = 5000
 
 
 class Goal(models.Model):
@@ -36,19 +42,34 @@ class Goal(models.Model):
         _("goal"), max_length=200, help_text=_("A short name for the goal, in a few words.")
     )
     specific = models.TextField(
-        _("specific"), help_text=_("What exactly will be accomplished, and by whom?")
+        _("specific"),
+        help_text=_("What exactly will be accomplished, and by whom?"),
+        max_length=NOTE_LIMIT,
+        validators=[MaxLengthValidator(NOTE_LIMIT)],
     )
     measurable = models.TextField(
-        _("measurable"), help_text=_("How will you both know it has been reached?")
+        _("measurable"),
+        help_text=_("How will you both know it has been reached?"),
+        max_length=NOTE_LIMIT,
+        validators=[MaxLengthValidator(NOTE_LIMIT)],
     )
     achievable = models.TextField(
-        _("achievable"), help_text=_("Why is it realistic with the time and support you have?")
+        _("achievable"),
+        help_text=_("Why is it realistic with the time and support you have?"),
+        max_length=NOTE_LIMIT,
+        validators=[MaxLengthValidator(NOTE_LIMIT)],
     )
     relevant = models.TextField(
-        _("relevant"), help_text=_("How does it serve the mentee's growth and career?")
+        _("relevant"),
+        help_text=_("How does it serve the mentee's growth and career?"),
+        max_length=NOTE_LIMIT,
+        validators=[MaxLengthValidator(NOTE_LIMIT)],
     )
     time_bound = models.TextField(
-        _("time-bound"), help_text=_("The steps along the way and when each is due.")
+        _("time-bound"),
+        help_text=_("The steps along the way and when each is due."),
+        max_length=NOTE_LIMIT,
+        validators=[MaxLengthValidator(NOTE_LIMIT)],
     )
     target_date = models.DateField(_("target date"))
     status = models.CharField(
@@ -99,7 +120,9 @@ class GoalProgressNote(models.Model):
         verbose_name=_("author"),
     )
     date = models.DateField(_("date"))
-    note = models.TextField(_("progress"))
+    note = models.TextField(
+        _("progress"), max_length=NOTE_LIMIT, validators=[MaxLengthValidator(NOTE_LIMIT)]
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     PROGRAM_PATH = "goal__pairing__cohort__program"
@@ -131,7 +154,11 @@ class CheckIn(models.Model):
     date = models.DateField(_("date"))
     mode = models.CharField(_("how you met"), max_length=20, choices=Mode.choices)
     notes = models.TextField(
-        _("notes"), blank=True, help_text=_("Optional. Your partner can read these too.")
+        _("notes"),
+        blank=True,
+        help_text=_("Optional. Your partner can read these too."),
+        max_length=NOTE_LIMIT,
+        validators=[MaxLengthValidator(NOTE_LIMIT)],
     )
     logged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -171,7 +198,9 @@ class ProblemReport(models.Model):
         related_name="+",
         verbose_name=_("reported by"),
     )
-    message = models.TextField(_("what is wrong"))
+    message = models.TextField(
+        _("what is wrong"), max_length=NOTE_LIMIT, validators=[MaxLengthValidator(NOTE_LIMIT)]
+    )
     created_at = models.DateTimeField(_("reported"), auto_now_add=True)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
     resolved_by = models.ForeignKey(
@@ -183,7 +212,11 @@ class ProblemReport(models.Model):
         verbose_name=_("resolved by"),
     )
     committee_notes = models.TextField(
-        _("committee notes"), blank=True, help_text=_("Seen by the committee only.")
+        _("committee notes"),
+        blank=True,
+        help_text=_("Seen by the committee only."),
+        max_length=NOTE_LIMIT,
+        validators=[MaxLengthValidator(NOTE_LIMIT)],
     )
 
     PROGRAM_PATH = "pairing__cohort__program"

@@ -3,7 +3,6 @@ goal-sheet reminder. Idempotent by key: a second run, or a second beat, sends no
 
 import datetime as dt
 
-from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils.formats import date_format
 
@@ -12,6 +11,7 @@ from applications.models import Application
 from cohorts.models import Cohort
 from matching.models import Pairing
 from notifications.models import Notification
+from notifications.planning import PlannerGuard
 from notifications.services import notification_create
 
 from . import selectors
@@ -21,8 +21,9 @@ ORIENTATION_LEAD = dt.timedelta(days=2)
 GOAL_SHEET_LEAD = dt.timedelta(days=7)
 
 
-def orientation_reminder_key(cohort_id: int, application_id: int) -> str:
-    return f"orientation-reminder:{cohort_id}:{application_id}:2d"
+def orientation_reminder_key(cohort_id: int, application_id: int, starts: dt.datetime) -> str:
+    """Keyed by the orientation's start too: a moved orientation gets its own reminder."""
+    return f"orientation-reminder:{cohort_id}:{application_id}:{starts.isoformat()}:2d"
 
 
 def goal_sheet_reminder_key(pairing_id: int, application_id: int) -> str:
@@ -37,7 +38,9 @@ def plan_orientation_reminders(*, now: dt.datetime) -> int:
     """Two days before a cohort's orientation, remind every accepted participant, once.
 
     A beat that was down catches up until the orientation starts; after that nothing is sent.
+    A reminder of a date that moved is withdrawn (participants.conditions).
     """
+    guard = PlannerGuard("participants.planners.plan_orientation_reminders")
     today = now.date()
     cohorts = Cohort.objects.filter(
         orientation_date__gte=today - dt.timedelta(days=1),
@@ -53,45 +56,52 @@ def plan_orientation_reminders(*, now: dt.datetime) -> int:
                 "applicant"
             )
         )
-        done = _existing([orientation_reminder_key(cohort.pk, a.pk) for a in participants])
+        done = _existing([orientation_reminder_key(cohort.pk, a.pk, starts) for a in participants])
         for application in participants:
-            key = orientation_reminder_key(cohort.pk, application.pk)
+            key = orientation_reminder_key(cohort.pk, application.pk, starts)
             if key in done:
                 continue
-            tz = selectors.person_time_zone(
-                user=application.applicant, application=application, program=cohort.program
-            )
-            local = starts.astimezone(tz)
-            when = timezones.when(
-                starts if cohort.orientation_time else cohort.orientation_date,
-                zone=cohort.tz,
-                reader_zone=tz,
-            )
-            with transaction.atomic():
-                _notification, was_created = notification_create(
-                    key=key,
-                    kind="orientation_reminder",
-                    to=application.email or application.applicant.email,
-                    template="participants/emails/orientation_reminder",
-                    context={
-                        "program_name": cohort.program.name,
-                        "cohort": cohort,
-                        "name": application.full_name or application.applicant.get_short_name(),
-                        "when": when,
-                        "short_day": date_format(
-                            local if cohort.orientation_time else cohort.orientation_date,
-                            "l, F j",
-                        ),
-                    },
-                    user=application.applicant,
-                    cohort=cohort,
-                )
-            created += was_created
+            with guard.row(key=key, cohort=cohort):
+                created += _orientation_reminder(key, cohort, application, starts)
+    return created
+
+
+def _orientation_reminder(
+    key: str, cohort: Cohort, application: Application, starts: dt.datetime
+) -> int:
+    tz = selectors.person_time_zone(
+        user=application.applicant, application=application, program=cohort.program
+    )
+    local = starts.astimezone(tz)
+    when = timezones.when(
+        starts if cohort.orientation_time else cohort.orientation_date,
+        zone=cohort.tz,
+        reader_zone=tz,
+    )
+    _notification, created = notification_create(
+        key=key,
+        kind="orientation_reminder",
+        to=application.mail_to,
+        template="participants/emails/orientation_reminder",
+        context={
+            "program_name": cohort.program.name,
+            "cohort": cohort,
+            "name": application.full_name or application.applicant.get_short_name(),
+            "when": when,
+            "short_day": date_format(
+                local if cohort.orientation_time else cohort.orientation_date, "l, F j"
+            ),
+        },
+        user=application.applicant,
+        cohort=cohort,
+        about={"application": application.pk, "orientation": starts.isoformat()},
+    )
     return created
 
 
 def plan_goal_sheet_reminders(*, now: dt.datetime) -> int:
     """Seven days before the goal-sheet date, remind both partners of a pair with no goals."""
+    guard = PlannerGuard("participants.planners.plan_goal_sheet_reminders")
     pairings = (
         Pairing.objects.filter(
             status__in=(Pairing.Status.ANNOUNCED, Pairing.Status.ACTIVE),
@@ -124,11 +134,11 @@ def plan_goal_sheet_reminders(*, now: dt.datetime) -> int:
             key = goal_sheet_reminder_key(pairing.pk, me.pk)
             if key in done:
                 continue
-            with transaction.atomic():
+            with guard.row(key=key, cohort=pairing.cohort):
                 _notification, was_created = notification_create(
                     key=key,
                     kind="goal_sheet_reminder",
-                    to=me.email or me.applicant.email,
+                    to=me.mail_to,
                     template="participants/emails/goal_sheet_reminder",
                     context={
                         "program_name": program.name,
@@ -141,6 +151,7 @@ def plan_goal_sheet_reminders(*, now: dt.datetime) -> int:
                     },
                     user=me.applicant,
                     cohort=pairing.cohort,
+                    about={"pairing": pairing.pk, "application": me.pk},
                 )
-            created += was_created
+                created += was_created
     return created

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from applications.models import Application
 from cohorts.models import CommitteeMembership, Milestone
 from matching.models import Pairing
-from notifications.services import notification_create
+from notifications.models import Notification
+from notifications.services import notification_create, notifications_recheck
 
 from .models import Attendance, CalendarFeed, CheckIn, Goal, GoalProgressNote, ProblemReport
 
@@ -54,6 +55,12 @@ def goal_create(*, pairing: Pairing, created_by, **fields) -> Goal:
     goal = Goal(pairing=pairing, created_by=created_by, **fields)
     goal.full_clean()
     goal.save()
+    # A goal-sheet reminder still waiting is no longer true.
+    notifications_recheck(
+        notifications=Notification.objects.filter(
+            kind="goal_sheet_reminder", about__pairing=pairing.pk
+        )
+    )
     return goal
 
 
@@ -119,7 +126,9 @@ def problem_report_create(*, pairing: Pairing, reported_by, message: str) -> Pro
     message = message.strip()
     if not message:
         raise ValidationError({"message": _("Tell the committee what is wrong.")})
-    report = ProblemReport.objects.create(pairing=pairing, reported_by=reported_by, message=message)
+    report = ProblemReport(pairing=pairing, reported_by=reported_by, message=message)
+    report.full_clean()  # the message is bounded (NOTE_LIMIT) before anyone is emailed
+    report.save()
     program = pairing.cohort.program
     context = {
         "program_name": program.name,

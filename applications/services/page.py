@@ -19,6 +19,7 @@ from cohorts.models import Cohort
 from .. import eligibility
 from ..models import Application
 from ..questions.selectors import cohort_questions
+from ..receipts import receipt_limit_message
 from .records import (
     EDITABLE_STATUSES,
     ApplicationLocked,
@@ -239,10 +240,12 @@ def _submit(
         return _closed(cohort, applicant, answers, application, now)
     if submitted:
         return SaveResult(SaveOutcome.CHANGES_SAVED, saved, _("Your changes are saved."))
+    if not saved.receipt_emailed:
+        return SaveResult(SaveOutcome.SUBMITTED, saved, receipt_limit_message(saved))
     return SaveResult(
         SaveOutcome.SUBMITTED,
         saved,
-        _("Your application is submitted. A confirmation is on its way to %s.") % saved.email,
+        _("Your application is submitted. A confirmation is on its way to %s.") % saved.mail_to,
     )
 
 

@@ -7,22 +7,25 @@ the outbox inside that transaction, with keys that make a retry or a double clic
 import datetime as dt
 import logging
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from accounts.models import User, time_zone_choices
-from accounts.timezones import person_zone, when
+from accounts.timezones import when
 from cohorts.models import Cohort
-from notifications.services import notification_create
+from notifications.models import Notification
+from notifications.services import notifications_recheck
 
 from .. import decisions, eligibility, fields
 from ..models import Application
 from ..questions.selectors import cohort_questions
 from ..questions.services import answers_save
-from ..summary import answer_summary
+from ..receipts import receipt
 
 logger = logging.getLogger(__name__)
 
@@ -196,15 +199,14 @@ def application_submit(
     answers_save(application=application, questions=questions, answers=given)
     _save_profile(applicant, application)
     if first_submission:
-        notification_create(
-            key=f"application-submitted:{application.pk}:{int(now.timestamp())}",
-            kind="application_submitted",
-            to=application.email or applicant.email,
-            template="applications/emails/submitted",
-            context=_email_context(application),
-            user=applicant,
-            cohort=cohort,
-        )
+        _withdraw_untrue(application, now)
+    # Not a stored field: tells the page whether a confirmation is on its way.
+    application.receipt_emailed = first_submission and receipt(
+        application=application,
+        kind="application_submitted",
+        template="applications/emails/submitted",
+        now=now,
+    )
     return application
 
 
@@ -221,19 +223,6 @@ def _save_profile(user: User, application: Application) -> None:
             changed.append(name)
     if changed:
         user.save(update_fields=changed)
-
-
-def _email_context(application: Application) -> dict:
-    cohort = application.cohort
-    return {
-        "application": application,
-        "cohort": cohort,
-        "program": cohort.program,
-        "program_name": cohort.program.name,
-        "summary": answer_summary(application),
-        "deadline": cohort.application_deadline,
-        "reader_zone": person_zone(application.time_zone, application.applicant.time_zone),
-    }
 
 
 @transaction.atomic
@@ -255,14 +244,12 @@ def application_withdraw(*, application: Application, now: dt.datetime | None = 
     application.status = Application.Status.WITHDRAWN
     application.withdrawn_at = now
     application.save(update_fields=["status", "withdrawn_at", "updated_at"])
-    notification_create(
-        key=f"application-withdrawn:{application.pk}:{int(now.timestamp())}",
+    _withdraw_untrue(application, now)
+    application.receipt_emailed = receipt(
+        application=application,
         kind="application_withdrawn",
-        to=application.email or application.applicant.email,
         template="applications/emails/withdrawn",
-        context=_email_context(application),
-        user=application.applicant,
-        cohort=application.cohort,
+        now=now,
     )
     return application
 
@@ -285,6 +272,18 @@ def application_decision_check(*, application: Application, decision: str) -> No
             _("%(name)s asked for funded membership: staff must confirm it before acceptance.")
             % {"name": application}
         )
+    # Apps above this one refuse what would contradict their state (matching: no waitlisting
+    # or declining a person who is in a pairing).
+    for dotted_path in settings.APPLICATION_DECISION_GUARDS:
+        import_string(dotted_path)(application=application, decision=decision)
+
+
+def _withdraw_untrue(application: Application, now: dt.datetime) -> int:
+    """Withdraw the unsent messages about this application that its new status makes untrue
+    (a deadline reminder once submitted; "you are on the waitlist" once accepted...)."""
+    return notifications_recheck(
+        notifications=Notification.objects.filter(about__application=application.pk), now=now
+    )
 
 
 @transaction.atomic
@@ -301,8 +300,9 @@ def application_decide(
     Records who and when on the application, and every decision with its note in the
     decisions' audit trail (ApplicationDecision) and in the admin's "Recent actions". The same
     decision again without a note changes and records nothing (a double click is harmless).
-    Refuses drafts and withdrawn applications, and refuses to accept a funded-membership
-    request that staff have not confirmed yet.
+    Refuses drafts and withdrawn applications, refuses to accept a funded-membership request
+    that staff have not confirmed yet, and asks every APPLICATION_DECISION_GUARDS. Withdraws,
+    in the same transaction, the unsent messages the decision makes untrue.
     """
     note = (note or "").strip()
     if len(note) > DECISION_NOTE_MAX:
@@ -322,6 +322,7 @@ def application_decide(
     decisions.decision_record(
         application=application, before=before, note=note, decided_by=decided_by, now=now
     )
+    _withdraw_untrue(application, now)
     return application
 
 

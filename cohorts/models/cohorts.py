@@ -5,7 +5,7 @@ import zoneinfo
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +14,9 @@ from django.utils.translation import gettext_lazy as _
 
 from ..timeline import PHASE_DESCRIPTIONS, Phase, TimelineDates, end_of_day, start_of_day
 from .programs import Program
+
+# The longest text of one of a cohort's or milestone's free-text fields.
+TEXT_LIMIT = 5000
 
 
 class CohortManager(models.Manager):
@@ -70,7 +73,12 @@ class Cohort(models.Model):
         _("orientation time"), null=True, blank=True, help_text=_("Program time.")
     )
     orientation_link = models.URLField(_("orientation link"), blank=True)
-    orientation_details = models.TextField(_("orientation details"), blank=True)
+    orientation_details = models.TextField(
+        _("orientation details"),
+        blank=True,
+        max_length=TEXT_LIMIT,
+        validators=[MaxLengthValidator(TEXT_LIMIT)],
+    )
     orientation_required = models.BooleanField(_("orientation attendance required"), default=True)
     mentoring_starts = models.DateField(_("formal mentoring starts"))
     mentoring_ends = models.DateField(_("formal mentoring ends"))
@@ -81,7 +89,9 @@ class Cohort(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(3)],
         help_text=_("How many mentees a mentor takes unless they say otherwise (1 to 3)."),
     )
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(
+        _("notes"), blank=True, max_length=TEXT_LIMIT, validators=[MaxLengthValidator(TEXT_LIMIT)]
+    )
 
     objects = CohortManager()
 
@@ -340,7 +350,12 @@ class Milestone(models.Model):
     date = models.DateField(_("date"))
     time = models.TimeField(_("time"), null=True, blank=True, help_text=_("Program time."))
     end_date = models.DateField(_("end date"), null=True, blank=True)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(
+        _("description"),
+        blank=True,
+        max_length=TEXT_LIMIT,
+        validators=[MaxLengthValidator(TEXT_LIMIT)],
+    )
     link = models.URLField(_("link"), blank=True)
     audience = models.CharField(
         _("audience"), max_length=10, choices=Audience.choices, default=Audience.EVERYONE

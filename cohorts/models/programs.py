@@ -6,11 +6,15 @@ import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import time_zone_choices
+
+# The longest text of one of a program's pages (description, guidelines...).
+TEXT_LIMIT = 10000
 
 
 class MembershipRule(models.TextChoices):
@@ -35,11 +39,35 @@ class Program(models.Model):
         help_text=_("The committee that runs the program."),
     )
     contact_email = models.EmailField(_("contact email"), blank=True)
-    description = models.TextField(_("description"))
-    objectives = models.TextField(_("objectives"), blank=True, help_text=_("One per line."))
-    guidelines = models.TextField(_("guidelines"), blank=True, help_text=_("One per line."))
-    mentor_expectations = models.TextField(_("what mentors can expect"), blank=True)
-    mentee_expectations = models.TextField(_("what mentees can expect"), blank=True)
+    description = models.TextField(
+        _("description"), max_length=TEXT_LIMIT, validators=[MaxLengthValidator(TEXT_LIMIT)]
+    )
+    objectives = models.TextField(
+        _("objectives"),
+        blank=True,
+        help_text=_("One per line."),
+        max_length=TEXT_LIMIT,
+        validators=[MaxLengthValidator(TEXT_LIMIT)],
+    )
+    guidelines = models.TextField(
+        _("guidelines"),
+        blank=True,
+        help_text=_("One per line."),
+        max_length=TEXT_LIMIT,
+        validators=[MaxLengthValidator(TEXT_LIMIT)],
+    )
+    mentor_expectations = models.TextField(
+        _("what mentors can expect"),
+        blank=True,
+        max_length=TEXT_LIMIT,
+        validators=[MaxLengthValidator(TEXT_LIMIT)],
+    )
+    mentee_expectations = models.TextField(
+        _("what mentees can expect"),
+        blank=True,
+        max_length=TEXT_LIMIT,
+        validators=[MaxLengthValidator(TEXT_LIMIT)],
+    )
     time_zone = models.CharField(
         _("time zone"),
         max_length=64,
@@ -66,6 +94,8 @@ class Program(models.Model):
             "Who may apply without membership and how, e.g. funded membership for "
             "applicants who identify as BIPOC."
         ),
+        max_length=TEXT_LIMIT,
+        validators=[MaxLengthValidator(TEXT_LIMIT)],
     )
     membership_url = models.URLField(
         _("where to join or renew"),
@@ -101,11 +131,15 @@ class Program(models.Model):
         _("working with your match"),
         blank=True,
         help_text=_("Advice for matched pairs, shown on My mentoring. One point per line."),
+        max_length=TEXT_LIMIT,
+        validators=[MaxLengthValidator(TEXT_LIMIT)],
     )
     suggested_activities = models.TextField(
         _("suggested activities"),
         blank=True,
         help_text=_("Shown to matched pairs on My mentoring. One activity per line."),
+        max_length=TEXT_LIMIT,
+        validators=[MaxLengthValidator(TEXT_LIMIT)],
     )
     resources = models.TextField(
         _("mentoring resources"),
@@ -114,6 +148,8 @@ class Program(models.Model):
             "Shown to matched pairs on My mentoring. One per line; a web address in a line "
             "becomes a link."
         ),
+        max_length=TEXT_LIMIT,
+        validators=[MaxLengthValidator(TEXT_LIMIT)],
     )
     membership_number_pattern = models.CharField(
         _("membership number format"),

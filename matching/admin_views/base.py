@@ -14,6 +14,7 @@ from cohorts.models import Cohort
 from cohorts.permissions import is_chair
 
 from ..models import Pairing
+from ..outbox import cohort_failures_count
 
 
 class CommitteeViewsBase:
@@ -55,6 +56,11 @@ class CommitteeViewsBase:
             if "is_chair" in context
             else cohort is not None and is_chair(request.user, cohort.program),
         }
+        if "failures_count" not in context:
+            # Failed emails of the cohort show on every one of its committee pages.
+            context["failures_count"] = (
+                cohort_failures_count(cohort=cohort) if cohort is not None else 0
+            )
         return TemplateResponse(request, template, context)
 
     def review_url(self, cohort) -> str:

@@ -191,7 +191,14 @@ class ReviewViews(CommitteeViewsBase):
             except ValidationError as error:
                 self.refuse(request, error)
             else:
-                messages.success(request, _("The pairing is dissolved; you can re-match them now."))
+                messages.success(
+                    request,
+                    _(
+                        "The pairing is dissolved. Emails it made untrue are withdrawn; if the "
+                        "partners had been introduced, both are told kindly. You can re-match "
+                        "them now."
+                    ),
+                )
                 return redirect(self.review_url(cohort))
         return self.render(
             request,
@@ -200,7 +207,9 @@ class ReviewViews(CommitteeViewsBase):
                 "title": _("Dissolve a pairing"),
                 "intro": _(
                     "End the pairing of %(mentor)s and %(mentee)s. Each of them can then be "
-                    "re-matched with someone who has room."
+                    "re-matched with someone who has room. If they have been introduced, both "
+                    "get a short, kind email saying the pairing has ended and what happens next; "
+                    "your reason stays with the committee."
                 )
                 % {"mentor": pairing.mentor.full_name, "mentee": pairing.mentee.full_name},
                 "form": form,

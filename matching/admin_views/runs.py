@@ -44,7 +44,6 @@ class RunViews(CommitteeViewsBase):
                         started_by=request.user,
                         weights=form.weights(),
                         keep_locked=form.cleaned_data["keep_locked"],
-                        keep_approved=form.cleaned_data["keep_approved"],
                         exclude_same_employer=form.cleaned_data["exclude_same_employer"],
                         criterion_weights=form.criterion_weights(),
                     )

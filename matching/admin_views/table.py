@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 from applications.models import Application
 from cohorts.permissions import is_chair
 
-from .. import proposals_csv, review, services
+from .. import proposals_csv, review, selectors, services
 from ..forms import ManualPairForm
 from ..models import AuditEntry, MatchRun
 from .base import CommitteeViewsBase
@@ -80,6 +80,7 @@ class ReviewTableViews(CommitteeViewsBase):
             .select_related("started_by")
             .first(),
             "audit": AuditEntry.objects.filter(cohort=cohort).select_related("actor")[:10],
+            "waitlist": selectors.waitlist_offer(cohort=cohort),
         }
         number = request.GET.get("page")
         if show == "unmatched":

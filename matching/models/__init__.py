@@ -3,6 +3,7 @@
 pairings.py      the committee's workflow: MatchRun, Proposal, Pairing, Exclusion, MatchingSettings,
                  AuditEntry
 criteria.py      QuestionCriterion: matching criteria drawn from a cohort's own questions
+releases.py      Release: a chair's release of approved pairings and its emails (undoable)
 """
 
 from .criteria import QuestionCriterion
@@ -15,6 +16,7 @@ from .pairings import (
     PairingQuerySet,
     Proposal,
 )
+from .releases import Release
 
 __all__ = [
     "AuditEntry",
@@ -25,4 +27,5 @@ __all__ = [
     "PairingQuerySet",
     "Proposal",
     "QuestionCriterion",
+    "Release",
 ]

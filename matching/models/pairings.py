@@ -2,12 +2,16 @@
 cohort's matching settings and the audit trail."""
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application
 from cohorts.models import Cohort
+
+# The longest reason the committee may give for dissolving a pairing or excluding a pair.
+REASON_LIMIT = 2000
 
 
 class MatchRun(models.Model):
@@ -187,8 +191,22 @@ class Pairing(models.Model):
     )
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
     announced_at = models.DateTimeField(_("announced"), null=True, blank=True)
+    release = models.ForeignKey(
+        "matching.Release",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="pairings",
+        verbose_name=_("release"),
+        help_text=_("The release that announced it."),
+    )
     dissolved_at = models.DateTimeField(_("dissolved"), null=True, blank=True)
-    dissolution_reason = models.TextField(_("why it was dissolved"), blank=True)
+    dissolution_reason = models.TextField(
+        _("why it was dissolved"),
+        blank=True,
+        max_length=REASON_LIMIT,
+        validators=[MaxLengthValidator(REASON_LIMIT)],
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -240,7 +258,9 @@ class Exclusion(models.Model):
     mentor = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="+", verbose_name=_("mentor")
     )
-    reason = models.TextField(_("reason"))
+    reason = models.TextField(
+        _("reason"), max_length=REASON_LIMIT, validators=[MaxLengthValidator(REASON_LIMIT)]
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -313,6 +333,11 @@ class AuditEntry(models.Model):
         CAPACITY = "capacity", _("Changed a mentor's capacity")
         LIAISON = "liaison", _("Assigned a liaison")
         NUDGE = "nudge", _("Nudged a pair")
+        UNDO_RELEASE = "undo", _("Undid a release")
+        SEND_NOW = "send_now", _("Sent emails now")
+        POSTPONE = "postpone", _("Postponed emails")
+        WITHDRAW = "withdraw", _("Withdrew emails")
+        RETRY = "retry", _("Retried emails")
 
     cohort = models.ForeignKey(
         Cohort, on_delete=models.CASCADE, related_name="audit_entries", verbose_name=_("cohort")

@@ -1,6 +1,13 @@
 """Every state change of the committee workflow; views, admin actions and tasks call these."""
 
-from .announce import announcement_preview, pairings_announce
+from .announce import (
+    announcement_plan,
+    announcement_preview,
+    pairings_announce,
+    release_follow_cohort_dates,
+    release_undo,
+    release_undoable,
+)
 from .audit import audit_record
 from .capacity import mentor_capacity_set
 from .criteria import question_criterion_delete, question_criterion_save
@@ -17,8 +24,17 @@ from .pairings import (
     pairings_approve_all,
 )
 from .runs import match_run_execute, match_run_start, priority_carry_forward
+from .scheduled import (
+    Group,
+    scheduled_email_retry,
+    scheduled_emails_postpone,
+    scheduled_emails_send_now,
+    scheduled_emails_withdraw,
+)
 
 __all__ = [
+    "Group",
+    "announcement_plan",
     "announcement_preview",
     "audit_record",
     "exclusion_create",
@@ -38,4 +54,11 @@ __all__ = [
     "priority_carry_forward",
     "question_criterion_delete",
     "question_criterion_save",
+    "release_follow_cohort_dates",
+    "release_undo",
+    "release_undoable",
+    "scheduled_email_retry",
+    "scheduled_emails_postpone",
+    "scheduled_emails_send_now",
+    "scheduled_emails_withdraw",
 ]

@@ -1,38 +1,45 @@
-"""Releasing a cohort's approved pairings: the introductions and the "not matched" emails."""
+"""Releasing a cohort's approved pairings, with a confirmation, and undoing a release.
+
+Only approved pairings are released. A release schedules, for the notification date (at once
+if it has passed): an introduction to both partners of each pairing, and a note to each accepted
+applicant in no pairing, each waitlisted and each declined applicant who has not had theirs.
+With no approved pairing there is nothing to release. The chair confirms a plan they have seen
+(its fingerprint); until the send time a chair may undo the release.
+"""
 
 import datetime as dt
+import hashlib
+from collections import Counter
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from accounts.timezones import person_zone
 from applications.models import Application
 from cohorts.models import Cohort
 from cohorts.permissions import require_chair
 from cohorts.timeline import start_of_day
-from notifications.services import notification_create, render_email
+from notifications.models import Notification
+from notifications.services import notifications_withdraw
 
-from ..models import AuditEntry, Pairing
+from ..models import AuditEntry, Pairing, Release
+from . import emails
 from .audit import audit_record
+from .locks import cohort_lock, retry_on_conflict
 
 SEND_TIME = dt.time(9, 0)  # program time on the notification date
 
+PlannedEmail = emails.PlannedEmail
+
 
 @dataclass
-class PlannedEmail:
-    key: str
+class KindCount:
     kind: str
-    to: str
-    template: str
-    context: dict
-    user: object
-    recipient_name: str
-
-    def render(self) -> tuple[str, str]:
-        subject, text, _html = render_email(template=self.template, context=self.context)
-        return subject, text
+    label: str
+    count: int
 
 
 @dataclass
@@ -41,8 +48,36 @@ class AnnouncementPlan:
     send_at: dt.datetime
     pairings: list[Pairing] = field(default_factory=list)
     not_matched: list[Application] = field(default_factory=list)
+    waitlisted: list[Application] = field(default_factory=list)
+    declined: list[Application] = field(default_factory=list)
     still_proposed: int = 0
     emails: list[PlannedEmail] = field(default_factory=list)
+
+    @property
+    def releasable(self) -> bool:
+        return bool(self.pairings)
+
+    @property
+    def by_kind(self) -> list[KindCount]:
+        counts = Counter(email.kind for email in self.emails)
+        return [
+            KindCount(kind, str(emails.KIND_LABELS[kind]), counts[kind])
+            for kind in emails.RELEASE_KINDS
+            if counts[kind]
+        ]
+
+    @property
+    def recipient_count(self) -> int:
+        return len({email.to for email in self.emails})
+
+    @property
+    def fingerprint(self) -> str:
+        """What the chair saw: the pairings, every email and the send time. A release whose
+        plan changed since (another pairing approved meanwhile) is refused."""
+        parts = [self.cohort.pairings_notified.isoformat()]
+        parts += sorted(f"{p.pk}:{p.mentor_id}:{p.mentee_id}" for p in self.pairings)
+        parts += sorted(f"{e.key}>{e.to}" for e in self.emails)
+        return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
 
 
 def announcement_send_at(*, cohort: Cohort, now: dt.datetime) -> dt.datetime:
@@ -51,87 +86,14 @@ def announcement_send_at(*, cohort: Cohort, now: dt.datetime) -> dt.datetime:
     return max(planned, now)
 
 
-def _contact(application: Application) -> str:
-    return application.email or application.applicant.email
-
-
-def _dates(cohort: Cohort) -> dict:
-    return {
-        "orientation_starts_at": cohort.orientation_starts_at,
-        "orientation_date": cohort.orientation_date,
-        "orientation_time": cohort.orientation_time,
-        "orientation_link": cohort.orientation_link,
-        "orientation_required": cohort.orientation_required,
-        "mentoring_starts": cohort.mentoring_starts,
-        "mentoring_ends": cohort.mentoring_ends,
-        "goal_sheet_due_days": cohort.program.goal_sheet_due_days,
-    }
-
-
-def _introduction(pairing: Pairing, side: str) -> PlannedEmail:
-    mentor, mentee = pairing.mentor, pairing.mentee
-    me, partner = (mentor, mentee) if side == "mentor" else (mentee, mentor)
-    cohort = pairing.cohort
-    mine = {area.pk: area.name for area in me.areas.all()}
-    shared = [area.name for area in partner.areas.all() if area.pk in mine]
-    context = {
-        "program_name": cohort.program.name,
-        "program": cohort.program,
-        "cohort": cohort,
-        "cohort_url": cohort.get_absolute_url(),
-        "role": side,
-        "recipient_name": me.full_name,
-        "partner": {
-            "name": partner.full_name,
-            "pronouns": partner.pronouns,
-            "job_title": partner.job_title,
-            "employer": partner.employer,
-            "email": _contact(partner),
-            "goals": partner.mentee_goals if side == "mentor" else "",
-            "offer": partner.mentor_offer if side == "mentee" else "",
-        },
-        "shared_areas": shared,
-        "reader_zone": person_zone(me.time_zone, me.applicant.time_zone),
-        **_dates(cohort),
-    }
-    return PlannedEmail(
-        key=f"pairing-announced:{pairing.pk}:{side}",
-        kind="pairing-announced",
-        to=_contact(me),
-        template="matching/emails/pairing_announced",
-        context=context,
-        user=me.applicant,
-        recipient_name=me.full_name,
-    )
-
-
-def _not_matched(application: Application) -> PlannedEmail:
-    cohort = application.cohort
-    return PlannedEmail(
-        key=f"not-matched:{cohort.pk}:{application.pk}",
-        kind="not-matched",
-        to=_contact(application),
-        template="matching/emails/not_matched",
-        context={
-            "program_name": cohort.program.name,
-            "program": cohort.program,
-            "cohort": cohort,
-            "program_url": cohort.program.get_absolute_url(),
-            "recipient_name": application.full_name,
-            "role": application.get_role_display().lower(),
-        },
-        user=application.applicant,
-        recipient_name=application.full_name,
-    )
-
-
 def announcement_plan(
     *, cohort: Cohort, now: dt.datetime | None = None, lock: bool = False
 ) -> AnnouncementPlan:
-    """Every email the release would create: an introduction to each side of each approved
-    pairing, and a kind note to each accepted applicant without any pairing."""
+    """Every email a release would create now; with no approved pairing, none."""
     now = now or timezone.now()
-    cohort = Cohort.objects.select_related("program").get(pk=cohort.pk)
+    if not Cohort.program.is_cached(cohort):
+        cohort = Cohort.objects.select_related("program").get(pk=cohort.pk)
+    plan = AnnouncementPlan(cohort=cohort, send_at=announcement_send_at(cohort=cohort, now=now))
     approved = (
         Pairing.objects.filter(cohort=cohort, status=Pairing.Status.APPROVED)
         .select_related("mentor__applicant", "mentee__applicant")
@@ -140,31 +102,68 @@ def announcement_plan(
     )
     if lock:
         approved = approved.select_for_update(of=("self",))
-    plan = AnnouncementPlan(cohort=cohort, send_at=announcement_send_at(cohort=cohort, now=now))
     plan.pairings = list(approved)
-    for pairing in plan.pairings:
-        pairing.cohort = cohort
-        plan.emails.append(_introduction(pairing, "mentor"))
-        plan.emails.append(_introduction(pairing, "mentee"))
     plan.still_proposed = Pairing.objects.filter(
         cohort=cohort, status=Pairing.Status.PROPOSED
     ).count()
-    paired = Pairing.objects.filter(cohort=cohort).current()
-    plan.not_matched = list(
-        Application.objects.filter(cohort=cohort, status=Application.Status.ACCEPTED)
-        .exclude(pk__in=paired.values("mentor_id"))
-        .exclude(pk__in=paired.values("mentee_id"))
-        .select_related("applicant")
+    if not plan.pairings:
+        return plan
+    for pairing in plan.pairings:
+        pairing.cohort = cohort
+    applications = list(
+        Application.objects.filter(
+            cohort=cohort,
+            status__in=(
+                Application.Status.ACCEPTED,
+                Application.Status.WAITLISTED,
+                Application.Status.DECLINED,
+            ),
+        )
+        .select_related("applicant", "cohort")
         .order_by("full_name", "pk")
     )
-    for application in plan.not_matched:
-        application.cohort = cohort
-        plan.emails.append(_not_matched(application))
+    current = list(
+        Pairing.objects.filter(cohort=cohort)
+        .current()
+        .values_list("mentor_id", "mentee_id", "status")
+    )
+    people = {a.pk for a in applications}
+    people |= {p.mentor_id for p in plan.pairings} | {p.mentee_id for p in plan.pairings}
+    earlier = emails.EarlierMessages.of(people)
+    plan.emails += emails.introductions(plan.pairings, cohort, earlier.sent_news)
+    _plan_the_others(plan, cohort, applications, current, earlier.live)
     return plan
 
 
+def _plan_the_others(plan, cohort, applications, current, told) -> None:
+    """The note to each applicant this release leaves without a pairing, once per person:
+    "not matched" (worded by role, with a mentor's free places), waitlisted, declined."""
+    paired = {mentor for mentor, _mentee, _status in current}
+    paired |= {mentee for _mentor, mentee, _status in current}
+    used = Counter(
+        mentor for mentor, _mentee, status in current if status in Pairing.CAPACITY_STATUSES
+    )
+    for application in applications:
+        application.cohort = cohort
+        if application.status == Application.Status.ACCEPTED:
+            if application.pk in paired or application.pk in told[emails.NOT_MATCHED]:
+                continue
+            places_left = max(0, application.mentor_capacity - used[application.pk])
+            plan.not_matched.append(application)
+            plan.emails.append(
+                emails.not_matched(application, cohort, mentor_places_left=places_left)
+            )
+        elif application.status == Application.Status.WAITLISTED:
+            if application.pk not in told[emails.WAITLISTED]:
+                plan.waitlisted.append(application)
+                plan.emails.append(emails.decision_note(application, cohort))
+        elif application.pk not in told[emails.DECLINED]:
+            plan.declined.append(application)
+            plan.emails.append(emails.decision_note(application, cohort))
+
+
 def announcement_preview(*, cohort: Cohort, now: dt.datetime | None = None):
-    """The plan with every email rendered: [(planned email, subject, text)]."""
+    """The plan with every email rendered: (plan, [(planned email, subject, text)])."""
     plan = announcement_plan(cohort=cohort, now=now)
     return plan, [(email, *email.render()) for email in plan.emails]
 
@@ -174,63 +173,167 @@ class AnnounceOutcome:
     pairings: int
     emails_created: int
     send_at: dt.datetime
+    release: Release | None = None
 
 
+@retry_on_conflict
 @transaction.atomic
-def pairings_announce(*, cohort: Cohort, by, now: dt.datetime | None = None) -> AnnounceOutcome:
-    """Release the cohort's approved pairings (chairs only).
+def pairings_announce(
+    *, cohort: Cohort, by, fingerprint: str | None = None, now: dt.datetime | None = None
+) -> AnnounceOutcome:
+    """Release the cohort's approved pairings (chairs only), as planned by announcement_plan.
 
-    Each approved pairing becomes announced (active if mentoring has begun); each partner gets
-    an introduction and each accepted applicant with no pairing a "not matched this cycle" note,
-    all through the outbox, scheduled for the notification date (at once if it has passed).
-    Idempotent: a second release finds nothing new, and every email is keyed.
+    Refused with nothing approved, and, given the `fingerprint` of the plan the chair
+    confirmed, when the plan has changed since. Each released pairing becomes announced (active
+    if mentoring has begun) and visible to the partners from the send time. Idempotent: a second
+    release finds nothing approved, and every email is keyed.
     """
     require_chair(by, cohort.program)
     now = now or timezone.now()
-    Cohort.objects.select_for_update().filter(pk=cohort.pk).exists()
+    cohort_lock(cohort.pk)
     plan = announcement_plan(cohort=cohort, now=now, lock=True)
+    if not plan.releasable:
+        raise ValidationError(
+            _("There is no approved pairing to release: approve pairings on the review screen.")
+        )
+    if fingerprint is not None and fingerprint != plan.fingerprint:
+        raise ValidationError(
+            _(
+                "What would be sent has changed since you looked (a pairing was approved or an "
+                "application decided). Check the new list and confirm again."
+            )
+        )
+    release = Release.objects.create(cohort=plan.cohort, released_by=by, send_at=plan.send_at)
     started = now >= start_of_day(plan.cohort.mentoring_starts, plan.cohort.tz)
     status = Pairing.Status.ACTIVE if started else Pairing.Status.ANNOUNCED
+    Pairing.objects.filter(pk__in=[p.pk for p in plan.pairings]).update(
+        # Partners see each other on the site from the moment their emails go out.
+        status=status,
+        announced_at=plan.send_at,
+        release=release,
+        updated_at=now,
+    )
     created = 0
     for email in plan.emails:
-        _notification, was_created = notification_create(
-            key=email.key,
-            kind=email.kind,
-            to=email.to,
-            template=email.template,
-            context=email.context,
-            user=email.user,
-            cohort=plan.cohort,
-            scheduled_at=plan.send_at,
+        _notification, was_created = email.create(
+            cohort=plan.cohort, scheduled_at=plan.send_at, release=release
         )
         created += was_created
-    if plan.pairings:
-        Pairing.objects.filter(pk__in=[p.pk for p in plan.pairings]).update(
-            # Partners see each other on the site from the moment their emails go out.
-            status=status,
-            announced_at=plan.send_at,
-            updated_at=now,
-        )
-    if plan.pairings or created:
-        audit_record(
-            cohort=plan.cohort,
-            actor=by,
-            action=AuditEntry.Action.ANNOUNCE,
-            summary=_("Announced %(pairings)s pairings; %(emails)s emails scheduled for %(when)s.")
-            % {
-                "pairings": len(plan.pairings),
-                "emails": created,
-                "when": timezone.localtime(plan.send_at, plan.cohort.tz).strftime(
-                    "%Y-%m-%d %H:%M %Z"
-                ),
-            },
-            changes={
-                "pairings": [p.pk for p in plan.pairings],
-                "not_matched": [a.pk for a in plan.not_matched],
-                "status": status,
-                "send_at": plan.send_at.isoformat(),
-            },
-        )
-    return AnnounceOutcome(
-        pairings=len(plan.pairings), emails_created=created, send_at=plan.send_at
+    audit_record(
+        cohort=plan.cohort,
+        actor=by,
+        action=AuditEntry.Action.ANNOUNCE,
+        summary=release_summary(len(plan.pairings), created, plan),
+        changes={
+            "release": release.pk,
+            "pairings": [p.pk for p in plan.pairings],
+            "emails": {k.kind: k.count for k in plan.by_kind},
+            "status": status,
+            "send_at": plan.send_at.isoformat(),
+        },
     )
+    return AnnounceOutcome(
+        pairings=len(plan.pairings), emails_created=created, send_at=plan.send_at, release=release
+    )
+
+
+def release_summary(pairings: int, emails_created: int, plan: AnnouncementPlan) -> str:
+    when = timezone.localtime(plan.send_at, plan.cohort.tz).strftime("%Y-%m-%d %H:%M %Z")
+    return ngettext(
+        "Released %(pairings)s pairing",
+        "Released %(pairings)s pairings",
+        pairings,
+    ) % {"pairings": pairings} + ngettext(
+        "; %(emails)s email scheduled for %(when)s.",
+        "; %(emails)s emails scheduled for %(when)s.",
+        emails_created,
+    ) % {"emails": emails_created, "when": when}
+
+
+def release_undoable(
+    release: Release, *, now: dt.datetime | None = None, emails_gone: bool | None = None
+) -> str:
+    """Why the release can no longer be undone ("" when it can). `emails_gone`, if the caller
+    knows whether any of its emails is sent or being sent, saves a query."""
+    now = now or timezone.now()
+    if release.undone_at is not None:
+        return _("This release was already undone.")
+    if now >= release.send_at:
+        return _("Its emails were due to go out; a release can be undone only before then.")
+    if emails_gone is None:
+        emails_gone = Notification.objects.filter(
+            about__release=release.pk,
+            status__in=(Notification.Status.SENT, Notification.Status.SENDING),
+        ).exists()
+    if emails_gone:
+        return _("Some of its emails have already gone out.")
+    return ""
+
+
+@retry_on_conflict
+@transaction.atomic
+def release_undo(*, release: Release, by, now: dt.datetime | None = None) -> int:
+    """Undo a release before its emails go out (chairs only): its pending emails are withdrawn
+    and its pairings are approved again, not announced. Audited. Returns the emails withdrawn."""
+    require_chair(by, release.cohort.program)
+    now = now or timezone.now()
+    cohort_lock(release.cohort_id)
+    release = Release.objects.select_for_update().select_related("cohort").get(pk=release.pk)
+    reason = release_undoable(release, now=now)
+    if reason:
+        raise ValidationError(reason)
+    withdrawn = notifications_withdraw(
+        notifications=Notification.objects.filter(about__release=release.pk),
+        reason=_("The release was undone by %(who)s.") % {"who": by.get_short_name() or by},
+    )
+    pairing_ids = list(
+        Pairing.objects.filter(release=release, status__in=Pairing.ANNOUNCED_STATUSES)
+        .select_for_update()
+        .values_list("pk", flat=True)
+    )
+    Pairing.objects.filter(pk__in=pairing_ids).update(
+        status=Pairing.Status.APPROVED, announced_at=None, release=None, updated_at=now
+    )
+    release.undone_at = now
+    release.undone_by = by
+    release.save(update_fields=["undone_at", "undone_by"])
+    audit_record(
+        cohort=release.cohort,
+        actor=by,
+        action=AuditEntry.Action.UNDO_RELEASE,
+        summary=ngettext(
+            "Undid release %(release)s: %(pairings)s pairing is approved again",
+            "Undid release %(release)s: %(pairings)s pairings are approved again",
+            len(pairing_ids),
+        )
+        % {"release": release.pk, "pairings": len(pairing_ids)}
+        + ngettext("; %(emails)s email withdrawn.", "; %(emails)s emails withdrawn.", withdrawn)
+        % {"emails": withdrawn},
+        changes={"release": release.pk, "pairings": pairing_ids, "withdrawn": withdrawn},
+    )
+    return withdrawn
+
+
+def release_follow_cohort_dates(*, cohort: Cohort, changed: list[str]) -> None:
+    """A COHORT_CHANGED_HOOKS hook: when the notification date moves, every release still to go
+    out moves with it (its pending emails and the moment its partners see each other)."""
+    if "pairings_notified" not in changed:
+        return
+    now = timezone.now()
+    cohort_lock(cohort.pk)
+    for release in Release.objects.filter(cohort=cohort, undone_at__isnull=True, send_at__gt=now):
+        send_at = announcement_send_at(cohort=cohort, now=now)
+        release_reschedule(release=release, send_at=send_at)
+
+
+def release_reschedule(*, release: Release, send_at: dt.datetime) -> int:
+    """Move a release's pending emails and its pairings' announcement to `send_at` (in the
+    caller's transaction). Returns how many emails moved."""
+    release.send_at = send_at
+    release.save(update_fields=["send_at"])
+    Pairing.objects.filter(release=release, status__in=Pairing.ANNOUNCED_STATUSES).update(
+        announced_at=send_at, updated_at=timezone.now()
+    )
+    return Notification.objects.filter(
+        about__release=release.pk, status=Notification.Status.PENDING
+    ).update(scheduled_at=send_at, updated_at=timezone.now())

@@ -5,16 +5,22 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.models import Application
 from cohorts.permissions import require_chair, require_member
 from cohorts.timeline import start_of_day
+from notifications.models import Notification
+from notifications.services import notifications_recheck
 
 from ..models import AuditEntry, Exclusion, Pairing
+from ..models.pairings import REASON_LIMIT
 from ..selectors import pair_score, pair_warnings
+from . import emails
 from .audit import audit_record
+from .locks import cohort_lock, retry_on_conflict
 
 
 def _names(pairing: Pairing) -> str:
@@ -22,12 +28,41 @@ def _names(pairing: Pairing) -> str:
 
 
 def _locked_pairing(pairing: Pairing) -> Pairing:
-    """Re-read the pairing under a row lock (only its own row: of=("self",))."""
+    """Lock the pairing's cohort, then re-read the pairing under a row lock (only its own row:
+    of=("self",)): the one lock order of every writer of pairings (see locks.py)."""
+    cohort_lock(pairing.cohort_id)
     return (
         Pairing.objects.select_for_update(of=("self",))
         .select_related("cohort__program", "mentor", "mentee")
         .get(pk=pairing.pk)
     )
+
+
+def withdraw_untrue(cohort_id: int) -> int:
+    """Withdraw the cohort's unsent messages that the change just made no longer true (a
+    "not matched" note to someone now paired...). Call it in the change's transaction."""
+    return notifications_recheck(notifications=Notification.objects.filter(cohort_id=cohort_id))
+
+
+def decision_guard(*, application: Application, decision: str) -> None:
+    """An APPLICATION_DECISION_GUARDS hook: a person in a current pairing stays accepted, so
+    nobody is told both "meet your mentor" and "you are on the waitlist"."""
+    if decision == Application.Status.ACCEPTED:
+        return
+    current = (
+        Pairing.objects.current()
+        .filter(Q(mentor=application) | Q(mentee=application))
+        .select_related("mentor", "mentee")
+        .first()
+    )
+    if current is not None:
+        raise ValidationError(
+            _(
+                "%(name)s is in a pairing (%(pair)s): dissolve it, or exclude the proposal, "
+                "before changing the decision."
+            )
+            % {"name": application.full_name, "pair": _names(current)}
+        )
 
 
 def _check_pair(*, cohort, mentor: Application, mentee: Application) -> None:
@@ -50,6 +85,7 @@ def _check_pair(*, cohort, mentor: Application, mentee: Application) -> None:
         )
 
 
+@retry_on_conflict
 @transaction.atomic
 def pairing_approve(*, pairing: Pairing, approved_by) -> Pairing:
     """Approve a proposed pairing. Chairs only. Idempotent (approving twice changes nothing).
@@ -115,6 +151,7 @@ def pairings_approve_all(*, pairings, approved_by) -> BulkOutcome:
     return outcome
 
 
+@retry_on_conflict
 @transaction.atomic
 def pairing_lock(*, pairing: Pairing, locked: bool, by) -> Pairing:
     """Lock (keep on the next run) or unlock a pairing. Idempotent; committee members may."""
@@ -138,10 +175,12 @@ def pairing_lock(*, pairing: Pairing, locked: bool, by) -> Pairing:
     return pairing
 
 
+@retry_on_conflict
 @transaction.atomic
 def exclusion_lift(*, exclusion: Exclusion, by) -> None:
     """Lift an exclusion (chairs only): the engine may propose the pair again. Audited."""
     require_chair(by, exclusion.cohort.program)
+    cohort_lock(exclusion.cohort_id)
     exclusion = (
         Exclusion.objects.select_for_update()
         .select_related("mentor", "mentee")
@@ -166,6 +205,7 @@ def exclusion_lift(*, exclusion: Exclusion, by) -> None:
     exclusion.delete()
 
 
+@retry_on_conflict
 @transaction.atomic
 def exclusion_create(*, cohort, mentor: Application, mentee: Application, reason: str, by):
     """Forbid a pair for this cohort. A proposal of that pair is withdrawn; an approved or
@@ -176,6 +216,7 @@ def exclusion_create(*, cohort, mentor: Application, mentee: Application, reason
         raise ValidationError({"reason": _("Say why this pair must not be made.")})
     if mentor.cohort_id != cohort.pk or mentee.cohort_id != cohort.pk:
         raise ValidationError(_("Both people must have applied to this cohort."))
+    cohort_lock(cohort.pk)
     current = (
         Pairing.objects.select_for_update(of=("self",))
         .current()
@@ -216,6 +257,7 @@ def _score_fields(cohort, mentee, mentor) -> dict:
     return {"score": scored.score, "breakdown": scored.breakdown, "reasons": scored.reasons}
 
 
+@retry_on_conflict
 @transaction.atomic
 def pairing_move(*, pairing: Pairing, mentor: Application, by, confirmed: bool = False) -> Pairing:
     """Give the pairing's mentee another mentor. The pairing becomes a proposed, locked,
@@ -267,9 +309,11 @@ def pairing_move(*, pairing: Pairing, mentor: Application, by, confirmed: bool =
             "warnings": warnings,
         },
     )
+    withdraw_untrue(cohort.pk)
     return pairing
 
 
+@retry_on_conflict
 @transaction.atomic
 def pairing_create_manual(
     *, cohort, mentor: Application, mentee: Application, by, confirmed: bool = False
@@ -280,6 +324,7 @@ def pairing_create_manual(
     the reverse of a current pairing. Warnings refuse it unless `confirmed`.
     """
     require_member(by, cohort.program)
+    cohort_lock(cohort.pk)
     _check_pair(cohort=cohort, mentor=mentor, mentee=mentee)
     # Serialize with any other change for this mentee.
     Application.objects.select_for_update(of=("self",)).filter(pk=mentee.pk).exists()
@@ -309,25 +354,35 @@ def pairing_create_manual(
         summary=_("Paired %(pair)s by hand") % {"pair": _names(pairing)},
         changes={"mentor": mentor.pk, "mentee": mentee.pk, "warnings": warnings},
     )
+    withdraw_untrue(cohort.pk)
     return pairing
 
 
+@retry_on_conflict
 @transaction.atomic
 def pairing_dissolve(*, pairing: Pairing, reason: str, by) -> Pairing:
     """End a pairing early, with the reason. Chairs only. Idempotent on a dissolved pairing.
 
     The mentee may then be paired again (see pairing_rematch); the mentor's place is freed.
+    In the same transaction, every unsent message the dissolution makes untrue is withdrawn
+    (introductions still scheduled, goal-sheet reminders), and if the partners already knew of
+    each other, both get a kind notice (no reason given, no blame, what happens next).
     """
     require_chair(by, pairing.cohort.program)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the pairing ends.")})
+    if len(reason) > REASON_LIMIT:
+        raise ValidationError(
+            {"reason": _("Keep the reason under %(limit)s characters.") % {"limit": REASON_LIMIT}}
+        )
     pairing = _locked_pairing(pairing)
     if pairing.status == Pairing.Status.DISSOLVED:
         return pairing
     if pairing.status == Pairing.Status.COMPLETED:
         raise ValidationError(_("A completed pairing cannot be dissolved."))
     old_status = pairing.status
+    partners_knew = pairing.is_visible_to_partners
     pairing.status = Pairing.Status.DISSOLVED
     pairing.dissolved_at = timezone.now()
     pairing.dissolution_reason = reason
@@ -335,17 +390,28 @@ def pairing_dissolve(*, pairing: Pairing, reason: str, by) -> Pairing:
     pairing.save(
         update_fields=["status", "dissolved_at", "dissolution_reason", "locked", "updated_at"]
     )
+    withdrawn = withdraw_untrue(pairing.cohort_id)
+    notices = 0
+    if partners_knew:
+        for email in emails.dissolution_notices(pairing):
+            notices += email.create(cohort=pairing.cohort, scheduled_at=None)[1]
     audit_record(
         cohort=pairing.cohort,
         actor=by,
         action=AuditEntry.Action.DISSOLVE,
         pairing=pairing,
         summary=_("Dissolved %(pair)s: %(reason)s") % {"pair": _names(pairing), "reason": reason},
-        changes={"status": [old_status, Pairing.Status.DISSOLVED], "reason": reason},
+        changes={
+            "status": [old_status, Pairing.Status.DISSOLVED],
+            "reason": reason,
+            "emails_withdrawn": withdrawn,
+            "notices": notices,
+        },
     )
     return pairing
 
 
+@retry_on_conflict
 @transaction.atomic
 def pairing_rematch(*, cohort, mentor: Application, mentee: Application, by) -> Pairing:
     """Pair a person again after a dissolved pairing, with someone who has room: a manual
@@ -360,16 +426,23 @@ def pairing_rematch(*, cohort, mentor: Application, mentee: Application, by) -> 
 def pairings_activate_started(*, now: dt.datetime | None = None) -> int:
     """Announced pairings whose cohort's formal mentoring has begun become active.
 
-    Idempotent; run by the beat every hour (and harmless at any frequency).
+    Idempotent; run by the beat every hour (and harmless at any frequency). One transaction per
+    cohort, which locks the cohort row first like every writer of pairings.
     """
     now = now or timezone.now()
-    ids = [
-        pairing.pk
+    cohorts = {
+        pairing.cohort
         for pairing in Pairing.objects.filter(status=Pairing.Status.ANNOUNCED).select_related(
             "cohort__program"
         )
-        if now >= start_of_day(pairing.cohort.mentoring_starts, pairing.cohort.tz)
-    ]
-    return Pairing.objects.filter(pk__in=ids, status=Pairing.Status.ANNOUNCED).update(
-        status=Pairing.Status.ACTIVE, updated_at=now
-    )
+    }
+    activated = 0
+    for cohort in cohorts:
+        if now < start_of_day(cohort.mentoring_starts, cohort.tz):
+            continue
+        with transaction.atomic():
+            cohort_lock(cohort.pk)
+            activated += Pairing.objects.filter(
+                cohort=cohort, status=Pairing.Status.ANNOUNCED
+            ).update(status=Pairing.Status.ACTIVE, updated_at=now)
+    return activated

@@ -37,6 +37,8 @@ from ..progress import estimate_seconds
 from ..scoring import Weights, explain
 from ..selectors import carried_priority_applicant_ids
 from .audit import audit_record
+from .locks import cohort_lock
+from .pairings import withdraw_untrue
 
 logger = logging.getLogger(__name__)
 
@@ -51,12 +53,13 @@ def match_run_start(
     started_by,
     weights: dict,
     keep_locked: bool = True,
-    keep_approved: bool = True,
     exclude_same_employer: bool = True,
     criterion_weights: dict[int, float] | None = None,
 ) -> MatchRun:
     """Queue a run with these weights; the cohort keeps them as its settings for next time.
 
+    A run replaces only proposals: approved and announced pairings always stay, and locked
+    proposals too unless `keep_locked` is False.
     `criterion_weights` ({QuestionCriterion id: weight}) sets the weights of the cohort's
     criteria drawn from its own questions; the run records those criteria as they are now, so
     it scores and explains by them even if the committee changes them while it runs.
@@ -86,7 +89,6 @@ def match_run_start(
             weights=weights,
             constraints={
                 "keep_locked": keep_locked,
-                "keep_approved": keep_approved,
                 "exclude_same_employer": exclude_same_employer,
             },
             progress_message=_("Waiting for a worker to start."),
@@ -126,7 +128,7 @@ def match_run_execute(*, run_id: int) -> MatchRun:
         return run
     started = time.perf_counter()
     try:
-        _execute(run, started)
+        _execute_retrying(run, started)
     except (MatchingError, ValidationError, PairingsChanged) as error:
         message = " ".join(getattr(error, "messages", [str(error)]))
         _fail(run, started, message)
@@ -155,6 +157,23 @@ def _pairing_signature(cohort: Cohort) -> set[tuple]:
         .current()
         .values_list("pk", "status", "locked", "mentor_id", "mentee_id")
     )
+
+
+# A run whose pairings changed while the engine solved (an approval, a lock) starts over with
+# the new state this many times before it gives up and says so.
+RUN_ATTEMPTS = 3
+
+
+def _execute_retrying(run: MatchRun, started: float) -> None:
+    for attempt in range(1, RUN_ATTEMPTS + 1):
+        try:
+            _execute(run, started)
+        except PairingsChanged:
+            if attempt == RUN_ATTEMPTS:
+                raise
+            logger.info("Match run %s: pairings changed while solving; again", run.pk)
+        else:
+            return
 
 
 def _execute(run: MatchRun, started: float) -> None:
@@ -188,33 +207,27 @@ def _execute(run: MatchRun, started: float) -> None:
 
     _progress(run.pk, 80, _("Saving the proposals."))
     with transaction.atomic():
-        Cohort.objects.select_for_update().filter(pk=cohort.pk).exists()
+        cohort_lock(cohort.pk)  # first, like every writer of pairings (locks.py)
         if _pairing_signature(cohort) != before:
             raise PairingsChanged(
                 _("The pairings changed while matching ran; start the run again.")
             )
-        Pairing.objects.filter(pk__in=replaced).delete()
+        Pairing.objects.filter(pk__in=replaced, status=Pairing.Status.PROPOSED).delete()
         proposals, pairings = _proposals(run, pool, result, scores, weights, kept)
         Proposal.objects.bulk_create(proposals)
         Pairing.objects.bulk_create(pairings)
+        withdraw_untrue(cohort.pk)
         _record_done(
             run, started, result, pool, new=len(pairings), kept=len(kept), replaced=len(replaced)
         )
 
 
 def _kept_and_replaced(cohort: Cohort, constraints: dict) -> tuple[list[Pairing], list[int]]:
-    """The current pairings a new run keeps (announced ones, and approved or locked ones unless
-    the run says otherwise), and the ids of those it replaces."""
+    """The current pairings a new run keeps (every one but a proposal; locked proposals too
+    unless the run says otherwise), and the ids of the proposals it replaces."""
     keep_locked = constraints.get("keep_locked", True)
-    keep_approved = constraints.get("keep_approved", True)
     current = list(Pairing.objects.filter(cohort=cohort).current())
-    kept = [
-        p
-        for p in current
-        if p.status in Pairing.ANNOUNCED_STATUSES
-        or (p.status == Pairing.Status.APPROVED and keep_approved)
-        or (p.locked and keep_locked)
-    ]
+    kept = [p for p in current if p.status != Pairing.Status.PROPOSED or (p.locked and keep_locked)]
     kept_ids = {p.pk for p in kept}
     return kept, [p.pk for p in current if p.pk not in kept_ids]
 

@@ -376,11 +376,7 @@ def _survey_and_email_todos(card: Card, f: dict) -> None:
             Todo(
                 "emails_failed",
                 ngettext("%(n)d email failed", "%(n)d emails failed", n) % {"n": n},
-                _admin(
-                    "notifications_notification_changelist",
-                    cohort__id__exact=pk,
-                    status__exact="failed",
-                ),
+                _admin("matching_scheduled", pk),
                 urgent=True,
             )
         )
@@ -390,10 +386,6 @@ def _survey_and_email_todos(card: Card, f: dict) -> None:
             Todo(
                 "emails_scheduled",
                 ngettext("%(n)d email scheduled", "%(n)d emails scheduled", n) % {"n": n},
-                _admin(
-                    "notifications_notification_changelist",
-                    cohort__id__exact=pk,
-                    status__exact="pending",
-                ),
+                _admin("matching_scheduled", pk),
             )
         )

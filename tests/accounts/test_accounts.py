@@ -9,11 +9,14 @@ from tests.accounts.factories import PASSWORD, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_sign_up_with_email_only_and_confirm_the_address(client):
-    response = client.post(
-        "/accounts/signup/",
-        {"email": "New.Person@Example.org", "password1": PASSWORD, "password2": PASSWORD},
-    )
+def test_sign_up_with_email_only_and_confirm_the_address(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # the outbox sends on commit
+        response = client.post(
+            "/accounts/signup/",
+            {"email": "New.Person@Example.org", "password1": PASSWORD, "password2": PASSWORD},
+        )
     assert response.status_code == 302
     user = get_user_model().objects.get(email__iexact="new.person@example.org")
     assert not hasattr(user, "username")
@@ -54,9 +57,10 @@ def test_wrong_password_shows_an_error_and_keeps_the_email(client):
     assert 'value="member@example.org"' in page
 
 
-def test_password_reset_sends_a_link_that_works(client):
+def test_password_reset_sends_a_link_that_works(client, django_capture_on_commit_callbacks):
     UserFactory(email="member@example.org")
-    client.post("/accounts/password/reset/", {"email": "member@example.org"})
+    with django_capture_on_commit_callbacks(execute=True):  # the outbox sends on commit
+        client.post("/accounts/password/reset/", {"email": "member@example.org"})
     assert len(mail.outbox) == 1
     path = re.search(r"testserver(/accounts/password/reset/key/\S+/)", mail.outbox[0].body).group(1)
     response = client.get(path, follow=True)

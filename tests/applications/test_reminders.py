@@ -28,11 +28,11 @@ def test_drafts_get_a_7_day_and_a_1_day_reminder_exactly_once_each(cohort):
     assert plan_deadline_reminders(now=at(cohort, 0)) == 0
     keys = sorted(Notification.objects.values_list("key", flat=True))
     assert keys == [
-        f"deadline-reminder:{cohort.pk}:{draft.pk}:1d",
-        f"deadline-reminder:{cohort.pk}:{draft.pk}:7d",
+        f"deadline-reminder:{cohort.pk}:{draft.pk}:{cohort.applications_close}:1d",
+        f"deadline-reminder:{cohort.pk}:{draft.pk}:{cohort.applications_close}:7d",
     ]
     reminder = Notification.objects.get(key__endswith=":7d")
-    assert reminder.recipient == "draft@example.org"
+    assert reminder.recipient == draft.applicant.email  # the account, not the typed contact
     assert "7 days left" in reminder.subject
     assert "/apply/" in reminder.body_text and reminder.body_text.count("http") >= 1
 

@@ -1,4 +1,5 @@
-"""A chair runs matching on the demo's matching-phase cohort, approves all and announces."""
+"""A chair runs matching on the demo's matching-phase cohort, approves all, confirms the
+release, follows its scheduled emails (also on a phone) and undoes it."""
 
 import re
 
@@ -15,7 +16,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_chair_runs_matching_approves_all_and_announces(
-    live_server, page, assert_accessible, settings
+    live_server, page, phone, assert_accessible, settings
 ):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     call_command("seed_demo")
@@ -54,11 +55,33 @@ def test_chair_runs_matching_approves_all_and_announces(
     page.get_by_role("link", name="Preview and announce").click()
     assert_accessible(page)
     page.get_by_text("Meet your mentor").first.click()  # opens a preview
-    page.get_by_role(
-        "button", name=re.compile(rf"Release {matched} pairings and send \d+ emails")
-    ).click()
-    assert page.get_by_text(f"Released {matched} pairings").is_visible()
+    release = page.get_by_role(
+        "button", name=re.compile(rf"Release {matched} pairings and schedule \d+ emails")
+    )
+    release.click()  # not confirmed yet: refused, beside the box
+    assert page.get_by_text("Check the box to confirm you have read the list.").is_visible()
+    assert not Pairing.objects.filter(cohort=cohort, status=Pairing.Status.ANNOUNCED).exists()
+    page.get_by_label("I have checked who gets which email, and when").check()
+    release.click()
+    assert page.get_by_text(f"Released {matched} pairings.").is_visible()
     announced = Pairing.objects.filter(cohort=cohort, status=Pairing.Status.ANNOUNCED)
     assert announced.count() == matched
     # The ALCTS notification date is ahead: the emails wait in the outbox for it.
     assert not mail.outbox
+
+    page.get_by_role("link", name="Scheduled emails").first.click()
+    assert page.get_by_text(f"Introduction to a partner: {2 * matched} emails").is_visible()
+    assert_accessible(page)
+    phone.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    phone.goto(page.url)
+    assert phone.get_by_role("button", name=re.compile("^Postpone")).first.is_visible()
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the page is {width}px wide on a 390px phone"
+    assert_accessible(phone)
+
+    page.get_by_role("link", name="Announce", exact=True).click()
+    page.get_by_role("button", name="Undo this release").click()
+    assert page.get_by_text("The release is undone").is_visible()
+    assert Pairing.objects.filter(cohort=cohort, status=Pairing.Status.APPROVED).count() == matched

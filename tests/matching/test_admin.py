@@ -5,6 +5,7 @@ from django.core import mail
 from django.urls import reverse
 
 from matching.models import AuditEntry, Exclusion, MatchRun, Pairing
+from notifications.models import Notification
 from tests.applications.factories import ApplicationFactory
 from tests.cohorts.factories import AreaOfInterestFactory, CohortFactory
 from tests.matching.factories import PairingFactory
@@ -219,9 +220,14 @@ def test_announce_page_previews_every_email_and_only_chairs_release(
     assert client.post(url).status_code == 403
 
     client.force_login(chair)
-    assert "Release 2 pairings and send 6 emails" in client.get(url).content.decode()
+    response = client.get(url)
+    assert "Release 2 pairings and schedule 6 emails" in response.content.decode()
+    fingerprint = response.context["plan"].fingerprint
+    unconfirmed = client.post(url, {"action": "release", "fingerprint": fingerprint})
+    assert "Check the box to confirm" in unconfirmed.content.decode()
+    assert not Notification.objects.exists()
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(url)
+        client.post(url, {"action": "release", "fingerprint": fingerprint, "confirmed": "on"})
     assert len(mail.outbox) == 6
     assert set(Pairing.objects.values_list("status", flat=True)) == {Pairing.Status.ANNOUNCED}
 

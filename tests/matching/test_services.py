@@ -313,19 +313,20 @@ def test_announce_sends_one_introduction_per_person_and_a_kind_note_to_the_unpai
     first.mentee.areas.add(area)
     second = PairingFactory(cohort=cohort, status=Pairing.Status.APPROVED)
     waiting = accepted(cohort, "mentee", full_name="Wren Waiting")
-    ApplicationFactory(cohort=cohort, role="mentee", status="declined")
+    declined = ApplicationFactory(cohort=cohort, role="mentee", status="declined")
 
     with django_capture_on_commit_callbacks(execute=True):
         outcome = pairings_announce(cohort=cohort, by=chair)
-    with django_capture_on_commit_callbacks(execute=True):
-        pairings_announce(cohort=cohort, by=chair)
+    with pytest.raises(ValidationError, match="no approved pairing"):
+        pairings_announce(cohort=cohort, by=chair)  # a second click releases nothing more
 
-    assert outcome.pairings == 2 and outcome.emails_created == 5
+    assert outcome.pairings == 2 and outcome.emails_created == 6
     by_recipient = {}
     for message in mail.outbox:
         by_recipient.setdefault(message.to[0], []).append(message)
     assert all(len(messages) == 1 for messages in by_recipient.values())
-    assert len(by_recipient) == 5
+    assert len(by_recipient) == 6
+    assert "could not offer you a place" in by_recipient[declined.applicant.email][0].body
     for pairing in (first, second):
         to_mentee = by_recipient[pairing.mentee.email][0]
         assert pairing.mentor.full_name in to_mentee.body
@@ -362,10 +363,11 @@ def test_announce_is_for_chairs_only(cohort, member):
 
 def test_announce_skips_people_still_in_a_proposed_pairing(cohort, chair):
     proposed = PairingFactory(cohort=cohort)
+    PairingFactory(cohort=cohort, status=Pairing.Status.APPROVED)
     pairings_announce(cohort=cohort, by=chair)
     recipients = set(Notification.objects.values_list("recipient", flat=True))
     assert proposed.mentee.email not in recipients
-    assert Application.objects.filter(status="accepted").count() == 2
+    assert Application.objects.filter(status="accepted").count() == 4
 
 
 def test_exclusion_lift_is_for_chairs_and_leaves_an_audit_entry(chair, member):

@@ -45,8 +45,6 @@ def templates(tmp_path, settings):
         '<p>Hello {{ name }}, <a href="{{ SITE_URL }}/cohorts/">your cohort</a>.</p>'
         "{% endblock %}"
     )
-    (folder / "relative.txt").write_text("Relative\n\nHello.\n")
-    (folder / "relative.html").write_text('<p><a href="/cohorts/">your cohort</a></p>')
     settings.TEMPLATES = [
         {**engine, "DIRS": [tmp_path, *engine["DIRS"]]} for engine in settings.TEMPLATES
     ]
@@ -89,11 +87,6 @@ def test_an_html_template_extends_the_base_layout():
     assert "&lt;b&gt;Ann&lt;/b&gt;" in html
     assert 'href="https://mentoring.example.org/cohorts/"' in html
     assert ">ALSC</p>" in html
-
-
-def test_a_relative_link_in_an_email_template_is_refused():
-    with pytest.raises(ValueError, match="relative link"):
-        render_email(template="tests_emails/relative", context={})
 
 
 # --- creating -----------------------------------------------------------------------------
