@@ -19,6 +19,7 @@ from django.conf import settings
 from matching.models import Pairing
 from notifications.models import PlanningFailure
 from notifications.services import render_email
+from participants.health.models import PulseCheck
 from participants.models import ProblemReport
 from tests.matching.factories import PairingFactory
 from tests.notifications.factories import NotificationFactory
@@ -93,6 +94,9 @@ def sample_context():
         "shared_areas": ["Cataloging and metadata"],
         "orientation_date": cohort.orientation_date,
         "orientation_time": dt.time(13, 0),
+        "orientation_starts_at": dt.datetime.combine(
+            cohort.orientation_date, dt.time(13, 0), cohort.tz
+        ),
         "orientation_link": "https://meet.example.org/orientation",
         "orientation_required": True,
         "mentoring_starts": cohort.mentoring_starts,
@@ -101,6 +105,7 @@ def sample_context():
         "mentor_places_left": 1,
         "contact_email": "committee@example.org",
         "token": "a-survey-token",
+        "pulse": PulseCheck(pairing=pairing, application=application, token="a-pulse-token"),
         "closes": "Monday, June 30, 2031",
         "anonymous": True,
         "survey": None,
