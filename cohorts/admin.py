@@ -1,13 +1,20 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from . import permissions
 from .admin_scoping import ProgramScopedAdminMixin
 from .models import AreaOfInterest, Cohort, CommitteeMembership, Milestone, Program
-from .services import cohort_insert, cohort_update
+from .services import (
+    cohort_insert,
+    cohort_update,
+    committee_membership_remove,
+    committee_membership_save,
+)
 
 
 class AreaOfInterestInline(ProgramScopedAdminMixin, admin.TabularInline):
     model = AreaOfInterest
+    committee_edits = "chair"
     extra = 0
     prepopulated_fields = {"slug": ["name"]}
     fields = ["order", "name", "slug"]
@@ -15,7 +22,11 @@ class AreaOfInterestInline(ProgramScopedAdminMixin, admin.TabularInline):
 
 @admin.register(Program)
 class ProgramAdmin(ProgramScopedAdminMixin, admin.ModelAdmin):
+    """Chairs edit their program's texts and areas; members read them; the program's identity
+    and policy (cohorts.permissions.PROGRAM_STAFF_FIELDS) are association staff's."""
+
     committee_can_add = False
+    committee_edits = "chair"
     list_display = ["name", "short_name", "organization", "time_zone", "mentee_membership"]
     list_filter = ["mentor_membership", "mentee_membership", "time_zone"]
     search_fields = ["name", "short_name", "organization", "committee_name"]
@@ -70,9 +81,20 @@ class ProgramAdmin(ProgramScopedAdminMixin, admin.ModelAdmin):
         ),
     ]
 
+    def get_readonly_fields(self, request, obj=None):
+        readonly = [*super().get_readonly_fields(request, obj)]
+        return readonly + list(permissions.program_fields_readonly_for(request.user))
+
+    def get_prepopulated_fields(self, request, obj=None):
+        # A read-only slug cannot be filled in from the short name.
+        if "slug" in self.get_readonly_fields(request, obj):
+            return {}
+        return super().get_prepopulated_fields(request, obj)
+
 
 @admin.register(AreaOfInterest)
 class AreaOfInterestAdmin(ProgramScopedAdminMixin, admin.ModelAdmin):
+    committee_edits = "chair"
     list_display = ["name", "program", "order"]
     list_filter = ["program"]
     search_fields = ["name", "program__name"]
@@ -82,12 +104,16 @@ class AreaOfInterestAdmin(ProgramScopedAdminMixin, admin.ModelAdmin):
 
 class MilestoneInline(ProgramScopedAdminMixin, admin.TabularInline):
     model = Milestone
+    committee_edits = "chair"
     extra = 0
     fields = ["title", "kind", "date", "time", "end_date", "audience", "link"]
 
 
 @admin.register(Cohort)
 class CohortAdmin(ProgramScopedAdminMixin, admin.ModelAdmin):
+    """Chairs set up and change their program's cohorts and milestones; members read them."""
+
+    committee_edits = "chair"
     list_display = [
         "__str__",
         "program",
@@ -141,6 +167,7 @@ class CohortAdmin(ProgramScopedAdminMixin, admin.ModelAdmin):
 
 @admin.register(Milestone)
 class MilestoneAdmin(ProgramScopedAdminMixin, admin.ModelAdmin):
+    committee_edits = "chair"
     list_display = ["title", "cohort", "kind", "date", "time", "audience"]
     list_filter = ["kind", "audience", "cohort__program"]
     search_fields = ["title", "description", "cohort__name"]
@@ -158,3 +185,13 @@ class CommitteeMembershipAdmin(ProgramScopedAdminMixin, admin.ModelAdmin):
     list_filter = ["role", "program"]
     search_fields = ["user__email", "user__full_name", "program__name"]
     list_select_related = ["user", "program"]
+
+    def save_model(self, request, obj, form, change):
+        committee_membership_save(membership=obj, changed_by=request.user)
+
+    def delete_model(self, request, obj):
+        committee_membership_remove(membership=obj, changed_by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for membership in queryset.select_related("user", "program"):
+            committee_membership_remove(membership=membership, changed_by=request.user)

@@ -68,6 +68,12 @@ class Notification(models.Model):
 
     PROGRAM_PATH = "cohort__program"
 
+    @staticmethod
+    def CHAIRS_ONLY():  # noqa: N802  (the scoping's model attribute, see cohorts.admin_scoping)
+        """Messages only the program's chairs and staff may read in the outbox: those whose
+        kind is in settings.NOTIFICATION_CHAIRS_ONLY_KINDS (a problem report to the chairs)."""
+        return models.Q(kind__in=settings.NOTIFICATION_CHAIRS_ONLY_KINDS)
+
     class Meta:
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
