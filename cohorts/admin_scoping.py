@@ -131,6 +131,12 @@ class ProgramScopedAdminMixin:
             request._on_committee = permissions.is_member(user)
         return request._on_committee
 
+    def _chairs_a_committee(self, request) -> bool:
+        """Asked of every chairs-only admin on the sidebar: once per request."""
+        if not hasattr(request, "_chairs_a_committee"):
+            request._chairs_a_committee = permissions.is_chair(request.user)
+        return request._chairs_a_committee
+
     def _in_scope(self, request, obj, *, chaired: bool = False) -> bool:
         """Is `obj` (this admin's object, or an inline's parent object) in the person's scope
         (with `chaired`: of a program the person chairs)?"""
@@ -147,7 +153,7 @@ class ProgramScopedAdminMixin:
         if self.committee_edits != "chair":
             return self._on_committee(request) and self._in_scope(request, obj)
         if obj is None:
-            return permissions.is_chair(request.user)
+            return self._chairs_a_committee(request)
         return self._in_scope(request, obj, chaired=True)
 
     def has_module_permission(self, request):

@@ -153,7 +153,6 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 # an "you already have an account" email instead of being told so on the page.
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="mandatory")
-ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_UNIQUE_EMAIL = True
@@ -283,6 +282,7 @@ DEMO_SEEDERS = [
     "matching.demo.seed",
     "participants.demo.seed",
     "assessment.demo.seed",
+    "accounts.demo.seed",
 ]
 
 # Run by cohorts.services.cohort_create on every new cohort, in its transaction (each

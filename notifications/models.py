@@ -16,6 +16,12 @@ class NotificationQuerySet(models.QuerySet):
         )
 
 
+def chairs_only_messages() -> models.Q:
+    """Messages only a program's chairs and staff may read in the outbox: those whose kind is in
+    settings.NOTIFICATION_CHAIRS_ONLY_KINDS (a problem report to the chairs)."""
+    return models.Q(kind__in=settings.NOTIFICATION_CHAIRS_ONLY_KINDS)
+
+
 class Notification(models.Model):
     """One email that must go out, exactly once.
 
@@ -67,12 +73,8 @@ class Notification(models.Model):
     objects = NotificationQuerySet.as_manager()
 
     PROGRAM_PATH = "cohort__program"
-
-    @staticmethod
-    def CHAIRS_ONLY():  # noqa: N802  (the scoping's model attribute, see cohorts.admin_scoping)
-        """Messages only the program's chairs and staff may read in the outbox: those whose
-        kind is in settings.NOTIFICATION_CHAIRS_ONLY_KINDS (a problem report to the chairs)."""
-        return models.Q(kind__in=settings.NOTIFICATION_CHAIRS_ONLY_KINDS)
+    # Read by the program's chairs and staff only (see cohorts.admin_scoping).
+    CHAIRS_ONLY = staticmethod(chairs_only_messages)
 
     class Meta:
         verbose_name = _("notification")
