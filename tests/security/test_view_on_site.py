@@ -6,8 +6,6 @@ SITE_URL, never the Sites framework's example.com; an application's goes to a pa
 committee can open.
 """
 
-import re
-
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sites.models import Site
@@ -17,12 +15,9 @@ from participants.services import calendar_feed_create
 from tests.applications.factories import ApplicationFactory
 from tests.assessment.factories import InvitationFactory
 from tests.cohorts.factories import CohortFactory
+from tests.security.helpers import page_without_csrf_token
 
 pytestmark = pytest.mark.django_db
-
-
-def without_csrf_token(response) -> str:
-    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
 
 
 def shortcut(obj) -> str:
@@ -51,7 +46,7 @@ def test_view_on_site_does_not_tell_an_existing_application_from_a_missing_one(
     missing = client.get(f"/admin/r/{content_type}/{application.pk + 1000}/")
 
     assert existing.status_code == missing.status_code == 404
-    assert without_csrf_token(existing) == without_csrf_token(missing)
+    assert page_without_csrf_token(existing) == page_without_csrf_token(missing)
 
 
 def test_private_links_have_no_view_on_site_even_for_staff(client, staff_user, program):
