@@ -117,3 +117,26 @@ def test_embedded_default_uses_sqlite_eager_celery_and_console_email():
         "django.core.mail.backends.console.EmailBackend",
         "True",
     ], result.stderr
+
+
+def test_two_factor_is_required_for_the_admin_when_debug_is_off_unless_told_otherwise():
+    code = "from django.conf import settings as s; print(s.ADMIN_REQUIRES_MFA)"
+
+    def required(**env) -> str:
+        result = subprocess.run(
+            [sys.executable, "-c", "import django; django.setup();" + code],
+            cwd=ROOT,
+            env=scrubbed_environ(
+                keep_database=False, DJANGO_SETTINGS_MODULE="mentoring.settings", **env
+            ),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        return result.stdout.strip() or result.stderr
+
+    production = {k: v for k, v in PRODUCTION.items() if k != "DATABASE_URL"}
+    assert required(**production) == "True"
+    assert required(**production, DJANGO_ADMIN_REQUIRES_MFA="false") == "False"
+    assert required() == "False"  # the demo: DEBUG on
+    assert required(DJANGO_ADMIN_REQUIRES_MFA="true") == "True"
