@@ -26,6 +26,18 @@ def on_site(url: str) -> str:
     return f"{settings.SITE_URL}{url}" if url.startswith("/") else url
 
 
+class ObjectsAnswerNotFoundMixin:
+    """An object's admin page that the person may not see answers 404, exactly like a missing
+    object (Django's default answers 403 for one and redirects to the index for the other, so
+    that the difference tells whether an id exists). The site adds it to every admin."""
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None or not self.has_view_or_change_permission(request, obj):
+            raise Http404
+        return obj
+
+
 class MentoringAdminSite(admin.AdminSite):
     site_header = _("Mentoring programs administration")
     site_title = _("Mentoring admin")
@@ -46,6 +58,10 @@ class MentoringAdminSite(admin.AdminSite):
         forget the scoping. The mixin goes between the class and ModelAdmin, exactly where
         `class X(ProgramScopedAdminMixin, admin.ModelAdmin)` would put it: the class's own
         attributes and overrides still win, and its super() calls reach the scoping.
+
+        Every admin also answers 404 for an object the person may not see
+        (ObjectsAnswerNotFoundMixin), and none links to an object whose address is a password
+        (`PRIVATE_LINK`: no "View on site").
         """
         models = [model_or_iterable] if isinstance(model_or_iterable, type) else model_or_iterable
         for model in models:
@@ -54,6 +70,12 @@ class MentoringAdminSite(admin.AdminSite):
                 cls = type(
                     cls.__name__,
                     (cls, ProgramScopedAdminMixin, admin.ModelAdmin),
+                    {"__module__": cls.__module__, "__doc__": cls.__doc__},
+                )
+            if not issubclass(cls, ObjectsAnswerNotFoundMixin):
+                cls = type(
+                    cls.__name__,
+                    (ObjectsAnswerNotFoundMixin, cls),
                     {"__module__": cls.__module__, "__doc__": cls.__doc__},
                 )
             if has_private_link(model) and cls.view_on_site is not False:
@@ -129,9 +151,7 @@ class MentoringAdminSite(admin.AdminSite):
         model_admin = self._registry.get(model)
         if model_admin is None or has_private_link(model) or not model_admin.view_on_site:
             raise Http404
-        obj = model_admin.get_object(request, unquote(object_id))
-        if obj is None or not model_admin.has_view_permission(request, obj):
-            raise Http404
+        obj = model_admin.get_object(request, unquote(object_id))  # 404 if not theirs
         if callable(model_admin.view_on_site):
             url = model_admin.view_on_site(obj)
         else:

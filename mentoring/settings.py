@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sites",
+    "django.contrib.humanize",  # allauth.mfa's pages of passkeys
     "allauth",
     "allauth.account",
     "allauth.mfa",
