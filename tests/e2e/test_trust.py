@@ -173,3 +173,55 @@ def test_the_main_pages_of_every_role_raise_no_csp_violation_and_pass_axe(
         visit(f"/admin/notifications/notification/{message.pk}/change/")
         assert page.frame_locator("iframe.email-frame").locator("body").inner_text()
         csp_clean(page)
+
+
+def test_a_chair_adds_a_passkey_and_signs_in_with_it(
+    live_server, page, assert_accessible, csp_clean, chair, settings
+):
+    """WebAuthn with Chromium's virtual authenticator (the DevTools protocol stands in for a
+    security key or a phone): the same pages and scripts a person's browser runs."""
+    settings.ADMIN_REQUIRES_MFA = True
+    confirm_address(chair.email)
+    devtools = page.context.new_cdp_session(page)
+    devtools.send("WebAuthn.enable")
+    devtools.send(
+        "WebAuthn.addVirtualAuthenticator",
+        {
+            "options": {
+                "protocol": "ctap2",
+                "transport": "internal",
+                "hasResidentKey": True,
+                "hasUserVerification": True,
+                "isUserVerified": True,
+                "automaticPresenceSimulation": True,
+            }
+        },
+    )
+
+    page.goto(live_server.url + "/admin/")
+    page.get_by_label("Email").fill(chair.email)
+    page.locator("#id_password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    expect(page.get_by_text("Set up two-factor authentication")).to_be_visible()
+    page.get_by_role("link", name="Add").click()
+    page.locator("#id_password").fill(PASSWORD)
+    page.get_by_role("button", name="Confirm").click()
+    expect(page.get_by_role("heading", name="Add Security Key")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Name").fill("My laptop")
+    page.get_by_role("button", name="Add").click()
+    expect(page.get_by_role("heading", name="Recovery Codes")).to_be_visible()
+    csp_clean(page)
+
+    page.goto(live_server.url + "/admin/")
+    expect(page.get_by_role("heading", name="Programs, cohorts and committees")).to_be_visible()
+    page.get_by_role("button", name="Log out").click()
+
+    page.goto(live_server.url + "/admin/")
+    page.get_by_label("Email").fill(chair.email)
+    page.locator("#id_password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    expect(page).to_have_url(re.compile(r".*/accounts/2fa/authenticate/"))
+    page.get_by_role("button", name="Use a security key").click()
+    expect(page.get_by_role("heading", name="Programs, cohorts and committees")).to_be_visible()
+    csp_clean(page)
