@@ -88,3 +88,11 @@ def test_pages_carry_no_inline_script_or_style(client, program, chair):
             assert not re.search(r"<style\b", page), url
             assert not re.search(r"\sstyle=", page), url
             assert not re.search(r"\son[a-z]+=", page), url
+
+
+def test_static_files_keep_their_cache_lifetime(client, settings):
+    """Only the pages the site builds are never stored: its CSS and JS are (WhiteNoise)."""
+    settings.WHITENOISE_USE_FINDERS = True  # serve from the app folders, as `make run` does
+    response = client.get("/static/css/site.css")
+    assert response.status_code == 200
+    assert "no-store" not in response.get("Cache-Control", "")
