@@ -143,3 +143,27 @@ def test_demographics_are_shown_only_in_aggregate_and_only_to_staff(
 
     client.force_login(staff_user)
     assert "Demographics (staff only)" in client.get(report).content.decode()
+
+
+def test_staff_replace_a_leaked_survey_link_without_seeing_either(
+    client, program, staff_user, chair
+):
+    invitation = InvitationFactory(survey__cohort__program=program)
+    old = invitation.token
+    data = {"action": "send_new_link", "_selected_action": [invitation.pk]}
+
+    client.force_login(chair)  # the committee may not
+    client.post("/admin/assessment/invitation/", data)
+    invitation.refresh_from_db()
+    assert invitation.token == old
+
+    client.force_login(staff_user)
+    response = client.post("/admin/assessment/invitation/", data, follow=True)
+    invitation.refresh_from_db()
+    assert invitation.token != old
+    page = response.content.decode()
+    assert "the old one no longer works" in page
+    assert old not in page and invitation.token not in page
+    assert client.get(f"/surveys/{old}/").status_code == 404
+    email = Notification.objects.get(kind="survey-new-link")
+    assert invitation.token in email.body_text and email.recipient == invitation.email
