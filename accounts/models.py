@@ -112,3 +112,42 @@ class User(AbstractBaseUser, PermissionsMixin):
     def sees_all_programs(self) -> bool:
         """Superusers and association staff see every program; committees see their own."""
         return self.is_active and (self.is_superuser or self.is_association_staff)
+
+
+class PrivilegeChange(models.Model):
+    """One change of someone's privileges: the audit trail a staff auditor reads in the admin.
+
+    Written by accounts.services (admin-access, association-staff and superuser status, active,
+    a password set by someone else) and by cohorts.services (committee appointments). The names
+    are copied as text, so the trail outlives the accounts it names.
+    """
+
+    user = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="privilege_changes",
+        verbose_name=_("person"),
+    )
+    user_email = models.EmailField(_("person's email"))
+    changed_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    changed_by_email = models.EmailField(_("changed by (email)"), blank=True)
+    what = models.CharField(_("what"), max_length=200)
+    before = models.CharField(_("before"), max_length=200, blank=True)
+    after = models.CharField(_("after"), max_length=200, blank=True)
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("privilege change")
+        verbose_name_plural = _("privilege changes")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.user_email}: {self.what} {self.before} → {self.after}"

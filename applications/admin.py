@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.core.exceptions import ValidationError
@@ -9,6 +10,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from cohorts import permissions
 from cohorts.admin_scoping import ProgramScopedAdminMixin
 
 from . import fields, services
@@ -215,9 +217,13 @@ class ApplicationAdmin(ProgramScopedAdminMixin, admin.ModelAdmin):
     # --- confidential demographics ----------------------------------------------------------
 
     def sees_demographics(self, request, obj=None) -> bool:
-        if request.user.sees_all_programs:
-            return True
-        return obj is not None and obj.cohort.program.committee_sees_demographics
+        if obj is None:
+            return permissions.is_staff(request.user)
+        return permissions.sees_demographics(request.user, obj.cohort.program)
+
+    def view_on_site(self, obj):
+        """The cohort's page the applicant applied from: the applicant's own page is theirs."""
+        return f"{settings.SITE_URL}{obj.cohort.get_absolute_url()}"
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = self._with_answered_sections(super().get_fieldsets(request, obj), obj)

@@ -7,6 +7,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from cohorts.admin_scoping import ProgramScopedAdminMixin, scope_queryset
 from cohorts.models import Cohort
@@ -208,11 +209,15 @@ class QuestionAdmin(ProgramScopedAdminMixin, admin.ModelAdmin):
 
 @admin.register(Invitation)
 class InvitationAdmin(ProgramScopedAdminMixin, admin.ModelAdmin):
-    """Who was invited and reminded. The token (a password in a link) is never shown; for an
-    anonymous survey only whether someone answered, not when (times could be matched)."""
+    """Who was invited and reminded. The token (a password in a link) is never shown, and there
+    is no "view on site" (it would open the person's answers); staff may replace a leaked link
+    and send the new one. For an anonymous survey only whether someone answered, not when (times
+    could be matched)."""
 
     committee_can_add = False
     committee_can_change = False
+    view_on_site = False
+    actions = ["send_new_link"]
     list_display = [
         "participant",
         "survey",
@@ -244,9 +249,32 @@ class InvitationAdmin(ProgramScopedAdminMixin, admin.ModelAdmin):
         # The delete confirmation would list the invitation's response next to the person.
         return False
 
+    def has_renew_permission(self, request):
+        return request.user.sees_all_programs
+
     @admin.display(description=_("participant"))
     def participant(self, obj):
         return f"{obj.full_name} <{obj.email}>"
+
+    @admin.action(
+        description=_("Send a new personal link (the old one stops working)"),
+        permissions=["renew"],
+    )
+    def send_new_link(self, request, queryset):
+        count = 0
+        for invitation in queryset:
+            services.invitation_renew(invitation=invitation)
+            count += 1
+        self.message_user(
+            request,
+            ngettext(
+                "Sent %(n)d new link; the old one no longer works.",
+                "Sent %(n)d new links; the old ones no longer work.",
+                count,
+            )
+            % {"n": count},
+            messages.SUCCESS,
+        )
 
     @admin.display(description=_("answered"))
     def answered(self, obj):

@@ -301,6 +301,8 @@ class Invitation(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     PROGRAM_PATH = "survey__cohort__program"
+    # The link is a password: the admin never shows it or redirects to it (mentoring.admin_site).
+    PRIVATE_LINK = True
 
     class Meta:
         verbose_name = _("invitation")

@@ -1,6 +1,7 @@
 """Every write of the assessment app: templates, surveys, invitations, reminders, responses."""
 
 import datetime as dt
+import hashlib
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -25,6 +26,7 @@ from .models import (
     Response,
     Survey,
     SurveyTemplate,
+    new_token,
 )
 
 
@@ -142,6 +144,33 @@ def invitation_send(*, survey: Survey, application: Application, now: dt.datetim
     invitation.sent_at = now
     invitation.save(update_fields=["sent_at"])
     return created
+
+
+@transaction.atomic
+def invitation_renew(*, invitation: Invitation) -> Invitation:
+    """Replace the invitation's link with a new one and email it; the old link stops working.
+
+    For a link that leaked (forwarded, pasted somewhere): staff never see either link. The
+    email's key names the new token, so a retry sends it once; renewing again sends the next.
+    """
+    invitation = (
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("survey__cohort__program", "application__applicant", "user")
+        .get(pk=invitation.pk)
+    )
+    invitation.token = new_token()
+    invitation.save(update_fields=["token"])
+    fingerprint = hashlib.sha256(invitation.token.encode()).hexdigest()[:16]
+    notification_create(
+        key=f"survey-new-link:{invitation.pk}:{fingerprint}",
+        kind="survey-new-link",
+        to=invitation.email,
+        template="assessment/emails/new_link",
+        context=_email_context(invitation),
+        user=invitation.user,
+        cohort=invitation.survey.cohort,
+    )
+    return invitation
 
 
 @transaction.atomic

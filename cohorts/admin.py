@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
+from . import permissions
 from .admin_scoping import ProgramScopedAdminMixin
 from .models import (
     AreaOfInterest,
@@ -11,11 +12,17 @@ from .models import (
     Milestone,
     Program,
 )
-from .services import cohort_insert, cohort_update
+from .services import (
+    cohort_insert,
+    cohort_update,
+    committee_membership_remove,
+    committee_membership_save,
+)
 
 
 class AreaOfInterestInline(ProgramScopedAdminMixin, admin.TabularInline):
     model = AreaOfInterest
+    committee_edits = "chair"
     extra = 0
     prepopulated_fields = {"slug": ["name"]}
     fields = ["order", "name", "slug"]
@@ -23,7 +30,11 @@ class AreaOfInterestInline(ProgramScopedAdminMixin, admin.TabularInline):
 
 @admin.register(Program)
 class ProgramAdmin(ProgramScopedAdminMixin, admin.ModelAdmin):
+    """Chairs edit their program's texts and areas; members read them; the program's identity
+    and policy (cohorts.permissions.PROGRAM_STAFF_FIELDS) are association staff's."""
+
     committee_can_add = False
+    committee_edits = "chair"
     list_display = [
         "name",
         "short_name",
@@ -102,9 +113,20 @@ class ProgramAdmin(ProgramScopedAdminMixin, admin.ModelAdmin):
         """Confirmed "Tell me when applications open" requests (a count: no addresses)."""
         return getattr(obj, "_waiting", 0)
 
+    def get_readonly_fields(self, request, obj=None):
+        readonly = [*super().get_readonly_fields(request, obj)]
+        return readonly + list(permissions.program_fields_readonly_for(request.user))
+
+    def get_prepopulated_fields(self, request, obj=None):
+        # A read-only slug cannot be filled in from the short name.
+        if "slug" in self.get_readonly_fields(request, obj):
+            return {}
+        return super().get_prepopulated_fields(request, obj)
+
 
 @admin.register(AreaOfInterest)
 class AreaOfInterestAdmin(ProgramScopedAdminMixin, admin.ModelAdmin):
+    committee_edits = "chair"
     list_display = ["name", "program", "order"]
     list_filter = ["program"]
     search_fields = ["name", "program__name"]
@@ -114,12 +136,16 @@ class AreaOfInterestAdmin(ProgramScopedAdminMixin, admin.ModelAdmin):
 
 class MilestoneInline(ProgramScopedAdminMixin, admin.TabularInline):
     model = Milestone
+    committee_edits = "chair"
     extra = 0
     fields = ["title", "kind", "date", "time", "end_date", "audience", "link"]
 
 
 @admin.register(Cohort)
 class CohortAdmin(ProgramScopedAdminMixin, admin.ModelAdmin):
+    """Chairs set up and change their program's cohorts and milestones; members read them."""
+
+    committee_edits = "chair"
     list_display = [
         "__str__",
         "program",
@@ -173,6 +199,7 @@ class CohortAdmin(ProgramScopedAdminMixin, admin.ModelAdmin):
 
 @admin.register(Milestone)
 class MilestoneAdmin(ProgramScopedAdminMixin, admin.ModelAdmin):
+    committee_edits = "chair"
     list_display = ["title", "cohort", "kind", "date", "time", "audience"]
     list_filter = ["kind", "audience", "cohort__program"]
     search_fields = ["title", "description", "cohort__name"]
@@ -190,6 +217,16 @@ class CommitteeMembershipAdmin(ProgramScopedAdminMixin, admin.ModelAdmin):
     list_filter = ["role", "program"]
     search_fields = ["user__email", "user__full_name", "program__name"]
     list_select_related = ["user", "program"]
+
+    def save_model(self, request, obj, form, change):
+        committee_membership_save(membership=obj, changed_by=request.user)
+
+    def delete_model(self, request, obj):
+        committee_membership_remove(membership=obj, changed_by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for membership in queryset.select_related("user", "program"):
+            committee_membership_remove(membership=membership, changed_by=request.user)
 
 
 @admin.register(CallSubscription)

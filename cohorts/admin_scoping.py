@@ -5,12 +5,21 @@ A model opts in by naming the lookup path from itself to its Program in `PROGRAM
 Lists, change pages reached by URL, list filters, autocomplete and foreign-key choices all
 go through the scoped queryset, so a chair of one program never sees another's objects.
 An object outside the scope answers 404, exactly like one that does not exist.
+
+Two refinements, both asked of cohorts.permissions:
+
+- A model that is the chairs' alone declares `CHAIRS_ONLY` (True for every row, or a callable
+  returning a Q of the rows that are): for committee members who do not chair the row's program
+  those rows are not in the scoped queryset at all (problem reports, the emails that carry
+  them), so lists, change pages, inlines, previews and exports built on it never show them.
+- An admin whose objects only chairs change sets `committee_edits = "chair"` (program
+  settings, cohorts, milestones, areas): members read them.
 """
 
 from django.contrib import admin
 from django.contrib.admin.utils import get_fields_from_path
 from django.contrib.auth import get_user_model
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from . import permissions
@@ -20,29 +29,49 @@ def program_path_of(model: type[Model]) -> str | None:
     return getattr(model, "PROGRAM_PATH", None)
 
 
-def scope_queryset(queryset: QuerySet, user) -> QuerySet:
-    """Restrict `queryset` to objects of the programs `user` may see."""
+def _in_programs(path: str, programs: QuerySet) -> Q:
+    if path == "":
+        return Q(pk__in=programs.values("pk"))
+    return Q(**{f"{path}__in": programs.values("pk")})
+
+
+def chairs_only_rows(model: type[Model]) -> Q | bool | None:
+    """The rows of `model` only the program's chairs and staff may see (see CHAIRS_ONLY)."""
+    rule = getattr(model, "CHAIRS_ONLY", None)
+    return rule() if callable(rule) else rule
+
+
+def scope_queryset(queryset: QuerySet, user, *, chaired: bool = False) -> QuerySet:
+    """Restrict `queryset` to objects of the programs `user` may see (with `chaired`, only of
+    the programs `user` chairs), without the chairs-only rows of programs `user` does not chair.
+    """
     path = program_path_of(queryset.model)
     if path is None:
         raise TypeError(f"{queryset.model.__name__} declares no PROGRAM_PATH.")
     if permissions.is_staff(user):
         return queryset
-    programs = permissions.programs_for(user)
-    if path == "":
-        return queryset.filter(pk__in=programs.values("pk"))
-    return queryset.filter(**{f"{path}__in": programs.values("pk")})
+    if chaired:
+        return queryset.filter(_in_programs(path, permissions.chaired_programs(user)))
+    queryset = queryset.filter(_in_programs(path, permissions.programs_for(user)))
+    rule = chairs_only_rows(queryset.model)
+    if rule:
+        in_chaired = _in_programs(path, permissions.chaired_programs(user))
+        queryset = queryset.filter(in_chaired if rule is True else ~rule | in_chaired)
+    return queryset
 
 
 class ProgramScopedAdminMixin:
     """Mix into a ModelAdmin whose model declares PROGRAM_PATH.
 
     Works for inlines too. Committee members may view, add and change by default; set
-    `committee_can_add`, `committee_can_change` or `committee_can_delete` to change that.
+    `committee_can_add`, `committee_can_change` or `committee_can_delete` to change that, and
+    `committee_edits = "chair"` to leave adding and changing to the program's chairs.
     """
 
     committee_can_add = True
     committee_can_change = True
     committee_can_delete = False
+    committee_edits = "member"
 
     # --- what is visible ---------------------------------------------------------------------
 
@@ -72,7 +101,9 @@ class ProgramScopedAdminMixin:
         if queryset is None:
             return queryset
         if program_path_of(queryset.model) is not None:
-            return scope_queryset(queryset, request.user)
+            # What a chairs-only admin adds belongs to a program the person chairs.
+            chaired = self.committee_edits == "chair"
+            return scope_queryset(queryset, request.user, chaired=chaired)
         if queryset.model is get_user_model() and not permissions.is_staff(request.user):
             programs = permissions.programs_for(request.user)
             return queryset.filter(committee_memberships__program__in=programs).distinct()
@@ -100,14 +131,30 @@ class ProgramScopedAdminMixin:
             request._on_committee = permissions.is_member(user)
         return request._on_committee
 
-    def _in_scope(self, request, obj) -> bool:
-        """Is `obj` (this admin's object, or an inline's parent object) in the person's scope?"""
+    def _chairs_a_committee(self, request) -> bool:
+        """Asked of every chairs-only admin on the sidebar: once per request."""
+        if not hasattr(request, "_chairs_a_committee"):
+            request._chairs_a_committee = permissions.is_chair(request.user)
+        return request._chairs_a_committee
+
+    def _in_scope(self, request, obj, *, chaired: bool = False) -> bool:
+        """Is `obj` (this admin's object, or an inline's parent object) in the person's scope
+        (with `chaired`: of a program the person chairs)?"""
         if obj is None:
             return True
         model = type(obj)
         if program_path_of(model) is None:
             return False
-        return scope_queryset(model._default_manager.filter(pk=obj.pk), request.user).exists()
+        rows = model._default_manager.filter(pk=obj.pk)
+        return scope_queryset(rows, request.user, chaired=chaired).exists()
+
+    def _may_edit(self, request, obj) -> bool:
+        """May the committee member add or change (`obj` None: in general; else this one)?"""
+        if self.committee_edits != "chair":
+            return self._on_committee(request) and self._in_scope(request, obj)
+        if obj is None:
+            return self._chairs_a_committee(request)
+        return self._in_scope(request, obj, chaired=True)
 
     def has_module_permission(self, request):
         return permissions.is_staff(request.user) or self._on_committee(request)
@@ -120,16 +167,14 @@ class ProgramScopedAdminMixin:
     def has_add_permission(self, request, *args):
         if permissions.is_staff(request.user):
             return True
-        return self.committee_can_add and self._on_committee(request)
+        # An inline is asked with its parent object: adding to it is changing the parent.
+        parent = args[0] if args else None
+        return self.committee_can_add and self._may_edit(request, parent)
 
     def has_change_permission(self, request, obj=None):
         if permissions.is_staff(request.user):
             return True
-        return (
-            self.committee_can_change
-            and self._on_committee(request)
-            and self._in_scope(request, obj)
-        )
+        return self.committee_can_change and self._may_edit(request, obj)
 
     def has_delete_permission(self, request, obj=None):
         if permissions.is_staff(request.user):

@@ -9,6 +9,19 @@ The ladder, highest first:
   excludes (`is_member`);
 - everyone else sees only their own applications, pairings and surveys.
 
+Within a program, some things are the chairs' and staff's alone:
+
+- program settings: chairs edit the texts, areas, guidelines and cohorts (`may_edit_program`);
+  members read them; membership rules, the number pattern, demographics visibility and the
+  program's identity are association staff's (`PROGRAM_STAFF_FIELDS`);
+- problem reports (and the emails that carry them) are read by the program's chairs and staff
+  only (`reads_problem_reports`);
+- opt-in demographics of one applicant are shown to staff, and to the committee only where
+  staff allowed it (`sees_demographics`); reports show them only in aggregate, only to staff;
+- check-in notes are the pair's: no admin page shows them.
+
+Privilege only goes down the ladder (accounts.privileges, re-exported here).
+
 Everything is scoped by program: `programs_for` is the set of programs a person may see in the
 admin and the reports; an object outside it answers 404, exactly like a missing one. The admin
 mixin (cohorts.admin_scoping), the admin site, the committee's screens, the matching services
@@ -20,9 +33,38 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from accounts.privileges import (  # noqa: F401  (the ladder, re-exported: one home)
+    PRIVILEGE_FIELDS,
+    is_privileged,
+    is_superuser,
+    may_edit_user,
+    may_grant_privileges,
+    may_manage_users,
+    may_set_password,
+)
+
 from .models import CommitteeMembership, Program
 
 APPROVING_ROLES = set(CommitteeMembership.APPROVING_ROLES)
+
+# Program fields only association staff change: the program's identity (its address, name and
+# time zone, which dates and links depend on) and its policy (who may apply, the membership
+# number's format, whether the committee sees demographics).
+PROGRAM_STAFF_FIELDS = (
+    "name",
+    "short_name",
+    "slug",
+    "organization",
+    "time_zone",
+    "mentor_membership",
+    "mentee_membership",
+    "membership_exception",
+    "membership_rechecked_at_start",
+    "membership_number_pattern",
+    "mentees_confirm_children_service",
+    "mentor_min_years_experience",
+    "committee_sees_demographics",
+)
 
 
 def _active(user) -> bool:
@@ -139,3 +181,26 @@ def staff_users():
         .exclude(email="")
         .order_by("pk")
     )
+
+
+def may_edit_program(user, program: Program | None = None) -> bool:
+    """Chairs edit their program's texts, areas, guidelines and cohorts; members only read."""
+    return is_chair(user, program)
+
+
+def program_fields_readonly_for(user) -> tuple[str, ...]:
+    """The program fields `user` may read but not change (all but staff: PROGRAM_STAFF_FIELDS)."""
+    return () if is_staff(user) else PROGRAM_STAFF_FIELDS
+
+
+def reads_problem_reports(user, program: Program | None = None) -> bool:
+    """Problem reports are for the program's chairs (and staff liaisons) and staff only."""
+    return is_chair(user, program)
+
+
+def sees_demographics(user, program: Program) -> bool:
+    """One applicant's opt-in demographics: staff, or the program's committee where staff
+    switched `committee_sees_demographics` on."""
+    if is_staff(user):
+        return True
+    return program.committee_sees_demographics and is_member(user, program)

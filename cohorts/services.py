@@ -10,15 +10,18 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from accounts.services import privilege_change_record
 from notifications.models import Notification
 from notifications.services import notification_cancel, notification_create, notifications_recheck
 
-from .models import CallSubscription, Cohort, Program
+from . import permissions
+from .models import CallSubscription, Cohort, CommitteeMembership, Program
 from .models.subscriptions import new_token
 
 
@@ -190,3 +193,63 @@ def call_open_notify(*, cohort: Cohort, now: dt.datetime) -> int:
             )
             created += was_created
     return created
+
+
+def _committee_role(membership: CommitteeMembership | None) -> str:
+    return membership.get_role_display() if membership is not None else "none"
+
+
+@transaction.atomic
+def committee_membership_save(
+    *, membership: CommitteeMembership, changed_by
+) -> CommitteeMembership:
+    """Appoint someone to a program's committee, or change their role; staff only. Recorded in
+    the privilege trail (a committee seat opens the program's applications)."""
+    if not permissions.is_staff(changed_by):
+        raise PermissionDenied(_("Only association staff appoint committees."))
+    before = None
+    if membership.pk:
+        before = (
+            CommitteeMembership.objects.select_for_update()
+            .select_related("user", "program")
+            .filter(pk=membership.pk)
+            .first()
+        )
+    membership.full_clean()
+    membership.save()
+    if before is not None and (before.user_id, before.program_id) != (
+        membership.user_id,
+        membership.program_id,
+    ):
+        # The seat moved to another person or program: the old one ends.
+        _record_committee_change(before, changed_by, before=_committee_role(before), after="none")
+        before = None
+    if before is None or before.role != membership.role:
+        _record_committee_change(
+            membership,
+            changed_by,
+            before=_committee_role(before),
+            after=_committee_role(membership),
+        )
+    return membership
+
+
+@transaction.atomic
+def committee_membership_remove(*, membership: CommitteeMembership, changed_by) -> None:
+    """Take someone off a program's committee; staff only. Recorded in the privilege trail."""
+    if not permissions.is_staff(changed_by):
+        raise PermissionDenied(_("Only association staff appoint committees."))
+    _record_committee_change(
+        membership, changed_by, before=_committee_role(membership), after="none"
+    )
+    membership.delete()
+
+
+def _record_committee_change(membership, changed_by, *, before: str, after: str) -> None:
+    privilege_change_record(
+        user=membership.user,
+        changed_by=changed_by,
+        what=f"committee of {membership.program.short_name or membership.program.name}",
+        before=before,
+        after=after,
+    )

@@ -6,12 +6,21 @@ CELERY_BROKER_URL, EMAIL_URL and friends switches to real services (see .env.exa
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def _site_is_local(url: str) -> bool:
+    """Is the site served on this machine only (http://localhost, 127.0.0.1, [::1])?"""
+    host = urlsplit(url).hostname or ""
+    return host == "localhost" or host.startswith("127.") or host == "::1"
+
 
 env = environ.Env()
 # A .env file fills in what the environment does not set: BASE_DIR/.env, or the file named by
@@ -49,8 +58,10 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sites",
+    "django.contrib.humanize",  # allauth.mfa's pages of passkeys
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "crispy_forms",
     "crispy_bootstrap5",
     "bootstrap",
@@ -65,8 +76,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: an address with a NUL byte or another control character answers 404 before
+    # anything (the database above all) sees it.
+    "mentoring.middleware.RejectInvalidURLMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise: static files keep their long cache lifetimes.
+    "mentoring.middleware.PrivacyHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -75,6 +92,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "mentoring.middleware.RequireMFAMiddleware",
 ]
 
 ROOT_URLCONF = "mentoring.urls"
@@ -92,6 +110,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
                 "mentoring.context_processors.site",
                 "accounts.context_processors.reader_zone",
             ],
@@ -134,14 +153,39 @@ SITE_ID = 1
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
-ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="optional")
+# Sign-up, login and password reset answer the same whether or not an account exists. For the
+# sign-up that takes mandatory verification: an address that already has an account is sent
+# an "you already have an account" email instead of being told so on the page.
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="mandatory")
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+# Confirming the address in the browser that signed up finishes the sign-up: logged in.
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 # allauth's emails go through the outbox (accounts/adapter.py), like every other message.
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
+# Tell people when their password, email address or second factor changes.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+# Failed logins are limited per address (10 a minute, 30 an hour) and per account (10 a minute,
+# a sliding window): a stranger's wrong passwords hold the real owner back for at most a minute,
+# never five. Every login path is allauth's (the admin's login hands over to it).
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "10/m/ip,30/h/ip,10/m/key",
+}
+# Behind a proxy the client's address is the one the proxy adds; with none, the socket's.
+DJANGO_BEHIND_PROXY = env.bool("DJANGO_BEHIND_PROXY", default=False)
+ALLAUTH_TRUSTED_PROXY_COUNT = 1 if DJANGO_BEHIND_PROXY else 0
+
+# Two-factor authentication (allauth.mfa): an authenticator app (TOTP) with recovery codes,
+# and passkeys or security keys (WebAuthn). Optional for everyone; required before the admin
+# and the reports open for staff and committees when DEBUG is off (or as
+# DJANGO_ADMIN_REQUIRES_MFA says).
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Mentoring programs")
+ADMIN_REQUIRES_MFA = env.bool("DJANGO_ADMIN_REQUIRES_MFA", default=not DEBUG)
 
 LANGUAGE_CODE = "en-us"
 LANGUAGES = [("en-us", _("English"))]
@@ -183,8 +227,12 @@ CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=None)
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
-# Security: strict when DEBUG is off; `manage.py check --deploy` is clean with production values.
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Security: strict when DEBUG is off; `manage.py check --deploy` is clean with production values
+# and with docker-compose's defaults.
+# The X-Forwarded-Proto header is believed only when a proxy in front sets it (and strips what
+# the client sent); with no proxy, a client could claim https and skip the redirect.
+if DJANGO_BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
@@ -192,7 +240,43 @@ SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=0 if DEBUG e
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# A trial on this machine (SITE_URL at http://localhost, as docker-compose starts it) has no
+# TLS to redirect to: the redirect is off and Django's W008 would say so on every check. Our own
+# check (mentoring.checks) still warns when a public SITE_URL is served without https.
+SITE_IS_LOCAL = _site_is_local(SITE_URL)
+SILENCED_SYSTEM_CHECKS = ["security.W008"] if SITE_IS_LOCAL and not SECURE_SSL_REDIRECT else []
+
+# Content-Security-Policy (Django's own middleware): only this site's scripts, styles, fonts and
+# frames; no inline script or style without the request's nonce; images also as data: URLs
+# (Bootstrap's icons, the authenticator QR code). Nothing may frame the pages.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+# Features no page uses are off; passkeys and copying a calendar address stay on for this site.
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "camera": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "payment": [],
+    "usb": [],
+    "interest-cohort": [],
+    "browsing-topics": [],
+    "clipboard-write": ["self"],
+    "publickey-credentials-create": ["self"],
+    "publickey-credentials-get": ["self"],
+}
 
 LOGGING = {
     "version": 1,
@@ -211,6 +295,7 @@ DEMO_SEEDERS = [
     "matching.demo_criteria.seed",
     "participants.demo.seed",
     "assessment.demo.seed",
+    "accounts.demo.seed",
 ]
 
 # Run by cohorts.services.cohort_create on every new cohort, in its transaction (each
@@ -287,6 +372,9 @@ NOTIFICATION_LEASE_SECONDS = env.int("NOTIFICATION_LEASE_SECONDS", default=300)
 NOTIFICATION_RETRY_BASE_SECONDS = env.float("NOTIFICATION_RETRY_BASE_SECONDS", default=60.0)
 NOTIFICATION_RETRY_MAX_SECONDS = env.float("NOTIFICATION_RETRY_MAX_SECONDS", default=3600.0)
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=8)
+# Messages only the program's chairs and staff read in the outbox (the others' content is
+# confidential: a problem report is "only read by the committee chairs").
+NOTIFICATION_CHAIRS_ONLY_KINDS = ["problem_report"]
 # Personal links masked wherever the outbox is shown (regex, replacement).
 NOTIFICATION_PRIVATE_LINKS = [
     (r"/surveys/[A-Za-z0-9_\-]+/", "/surveys/(personal link)/"),

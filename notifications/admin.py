@@ -2,23 +2,35 @@ import re
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.csp import CSP
+from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.csp import csp_override
 
 from .models import Notification, PlanningFailure
 from .planning import preview_planners
 from .services import notification_cancel, notification_retry
 
-PREVIEW_FRAME = (
-    '<iframe class="email-preview" title="{}" sandbox srcdoc="{}" '
-    'style="width:100%;max-width:680px;height:480px;border:1px solid #ccc;background:#fff">'
-    "</iframe>"
-)
+PREVIEW_FRAME = '<iframe class="email-frame" title="{}" sandbox src="{}"></iframe>'
+
+# The HTML version of an email, served alone into the preview frame: the email's own inline
+# styles apply there and nowhere else; no script, no form, no other page may frame it.
+EMAIL_HTML_POLICY = {
+    "default-src": [CSP.NONE],
+    "style-src": [CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:"],
+    "frame-ancestors": [CSP.SELF],
+    "sandbox": True,
+}
 
 
 def mask_private_links(body: str) -> str:
@@ -32,24 +44,19 @@ def mask_private_links(body: str) -> str:
     return body
 
 
-def rendered_preview(notification: Notification) -> str:
-    """The message as the recipient sees it: the plain text, and the HTML in a sandboxed frame.
+def rendered_preview(notification: Notification, *, html_url: str | None = None) -> str:
+    """The message as the recipient sees it: the plain text, and the HTML (served at
+    `html_url`, see NotificationAdmin.html_view) in a sandboxed frame.
 
-    Both are escaped: the HTML is handed to the frame as an attribute value (srcdoc), and the
-    frame's sandbox allows no scripts, forms or navigation of this page. Personal links are
-    masked.
+    The text is escaped; the frame's sandbox and the HTML's own Content-Security-Policy allow
+    no scripts, forms or navigation. Personal links are masked in both.
     """
     text = format_html(
-        '<pre class="email-text" style="white-space:pre-wrap;max-width:680px">{}</pre>',
-        mask_private_links(notification.body_text),
+        '<pre class="email-text">{}</pre>', mask_private_links(notification.body_text)
     )
-    if not notification.body_html:
+    if not notification.body_html or html_url is None:
         return text
-    frame = format_html(
-        PREVIEW_FRAME,
-        _("HTML version of “%s”") % notification.subject,
-        mask_private_links(notification.body_html),
-    )
+    frame = format_html(PREVIEW_FRAME, _("HTML version of “%s”") % notification.subject, html_url)
     return format_html("{}{}", text, frame)
 
 
@@ -145,7 +152,8 @@ class NotificationAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("Rendered message"))
     def preview(self, obj):
-        return rendered_preview(obj)
+        url = reverse("admin:notifications_notification_html", args=[obj.pk])
+        return rendered_preview(obj, html_url=url)
 
     @admin.action(description=_("Retry the selected failed notifications"), permissions=["retry"])
     def retry_failed(self, request, queryset):
@@ -182,6 +190,11 @@ class NotificationAdmin(admin.ModelAdmin):
                 wrap(self.retry_view),
                 name="notifications_notification_retry",
             ),
+            path(
+                "<path:object_id>/html/",
+                wrap(self.html_view),
+                name="notifications_notification_html",
+            ),
             *super().get_urls(),
         ]
 
@@ -203,6 +216,15 @@ class NotificationAdmin(admin.ModelAdmin):
             "preview": rendered_preview(notification),
         }
         return TemplateResponse(request, "admin/notifications/notification/retry.html", context)
+
+    @method_decorator(xframe_options_sameorigin)
+    @method_decorator(csp_override(EMAIL_HTML_POLICY))
+    def html_view(self, request, object_id):
+        """The HTML version of one message, for the preview frame (the same 404 as its page)."""
+        notification = self.get_object(request, unquote(object_id))
+        if notification is None or not self.has_view_permission(request, notification):
+            raise Http404
+        return HttpResponse(mask_private_links(notification.body_html))
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {

@@ -16,6 +16,12 @@ class NotificationQuerySet(models.QuerySet):
         )
 
 
+def chairs_only_messages() -> models.Q:
+    """Messages only a program's chairs and staff may read in the outbox: those whose kind is in
+    settings.NOTIFICATION_CHAIRS_ONLY_KINDS (a problem report to the chairs)."""
+    return models.Q(kind__in=settings.NOTIFICATION_CHAIRS_ONLY_KINDS)
+
+
 class Notification(models.Model):
     """One email that must go out, exactly once.
 
@@ -76,6 +82,8 @@ class Notification(models.Model):
     objects = NotificationQuerySet.as_manager()
 
     PROGRAM_PATH = "cohort__program"
+    # Read by the program's chairs and staff only (see cohorts.admin_scoping).
+    CHAIRS_ONLY = staticmethod(chairs_only_messages)
 
     class Meta:
         verbose_name = _("notification")

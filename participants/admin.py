@@ -11,7 +11,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from cohorts.admin_scoping import ProgramScopedAdminMixin
+from cohorts import permissions
+from cohorts.admin_scoping import ProgramScopedAdminMixin, scope_queryset
 from cohorts.models import Program
 from matching.models import Pairing
 
@@ -131,15 +132,23 @@ class GoalInline(_ParentScopedInline, admin.StackedInline):
 
 
 class CheckInInline(_ParentScopedInline, admin.TabularInline):
+    """The date and how the pair met; the notes are the pair's own (My mentoring says so)."""
+
     model = CheckIn
     fields = ["date", "mode", "logged_by"]
     readonly_fields = fields
 
 
 class ProblemReportInline(_ParentScopedInline, admin.TabularInline):
+    """Shown to the program's chairs and staff only, as the report form promises."""
+
     model = ProblemReport
     fields = ["created_at", "reported_by", "message", "resolved_at"]
     readonly_fields = fields
+
+    def has_view_permission(self, request, obj=None):
+        program = obj.cohort.program if obj is not None else None
+        return permissions.reads_problem_reports(request.user, program)
 
 
 @admin.register(PairingProgress)
@@ -178,7 +187,8 @@ class PairingProgressAdmin(ProgramScopedAdminMixin, admin.ModelAdmin):
             .values("n")
         )
         problems = (
-            ProblemReport.objects.filter(pairing=OuterRef("pk"), resolved_at__isnull=True)
+            scope_queryset(ProblemReport.objects.all(), request.user)
+            .filter(pairing=OuterRef("pk"), resolved_at__isnull=True)
             .order_by()
             .values("pairing")
             .annotate(n=Count("pk"))
@@ -206,6 +216,13 @@ class PairingProgressAdmin(ProgramScopedAdminMixin, admin.ModelAdmin):
 
     def has_record_attendance_permission(self, request):
         return self.has_view_permission(request)
+
+    def get_list_display(self, request):
+        # How many problems are open is the chairs' to know, like the reports themselves.
+        shown = super().get_list_display(request)
+        if permissions.reads_problem_reports(request.user):
+            return shown
+        return [name for name in shown if name != "open_problems"]
 
     @admin.display(description=_("pair"), ordering="mentor__full_name")
     def pair(self, obj):
@@ -291,6 +308,9 @@ class GoalAdmin(ProgramScopedAdminMixin, admin.ModelAdmin):
 
 @admin.register(CheckIn)
 class CheckInAdmin(ProgramScopedAdminMixin, admin.ModelAdmin):
+    """When and how each pair met. Read-only, and never the notes: My mentoring tells the pair
+    that "the committee sees only the date and how you met"."""
+
     committee_can_add = False
     committee_can_change = False
     list_display = ["date", "pairing", "mode", "logged_by"]
@@ -298,9 +318,13 @@ class CheckInAdmin(ProgramScopedAdminMixin, admin.ModelAdmin):
     search_fields = ["pairing__mentor__full_name", "pairing__mentee__full_name"]
     list_select_related = ["pairing__mentor", "pairing__mentee", "logged_by"]
     date_hierarchy = "date"
-    readonly_fields = ["pairing", "logged_by", "created_at"]
+    fields = ["pairing", "date", "mode", "logged_by", "created_at"]
+    readonly_fields = fields
 
     def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
 
@@ -321,6 +345,9 @@ class ResolvedFilter(admin.SimpleListFilter):
 
 @admin.register(ProblemReport)
 class ProblemReportAdmin(ProgramScopedAdminMixin, admin.ModelAdmin):
+    """Read by the program's chairs and staff only ("Only the committee chairs read this", the
+    form says): ProblemReport.CHAIRS_ONLY keeps members' lists and pages empty (404)."""
+
     committee_can_add = False
     list_display = ["created_at", "pairing", "reported_by", "is_resolved"]
     list_filter = [ResolvedFilter, "pairing__cohort__program", "pairing__cohort"]
@@ -347,6 +374,19 @@ class ProblemReportAdmin(ProgramScopedAdminMixin, admin.ModelAdmin):
 
     def has_add_permission(self, request, *args):
         return False
+
+    def has_module_permission(self, request):
+        return permissions.reads_problem_reports(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return permissions.reads_problem_reports(request.user) and super().has_view_permission(
+            request, obj
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return permissions.reads_problem_reports(request.user) and super().has_change_permission(
+            request, obj
+        )
 
     @admin.display(description=_("resolved"), boolean=True)
     def is_resolved(self, obj):
@@ -488,7 +528,10 @@ class CalendarFeedAdmin(admin.ModelAdmin):
     """Association staff can turn off a person's leaked calendar address. Tokens stay hidden.
 
     Not program-scoped: a feed belongs to a person, across programs, so committees never see it.
+    No "view on site": the address is the person's password to their calendar.
     """
+
+    view_on_site = False
 
     list_display = ["user", "created_at", "revoked_at"]
     list_filter = [("revoked_at", admin.EmptyFieldListFilter)]

@@ -214,12 +214,14 @@ class ProblemReport(models.Model):
     committee_notes = models.TextField(
         _("committee notes"),
         blank=True,
-        help_text=_("Seen by the committee only."),
+        help_text=_("Seen by the program's chairs only."),
         max_length=NOTE_LIMIT,
         validators=[MaxLengthValidator(NOTE_LIMIT)],
     )
 
     PROGRAM_PATH = "pairing__cohort__program"
+    # "Only the committee chairs read this" (the form's promise): members never see a report.
+    CHAIRS_ONLY = True
 
     class Meta:
         db_table = "matching_problemreport"
@@ -317,6 +319,9 @@ class CalendarFeed(models.Model):
     token = models.CharField(_("token"), max_length=64, unique=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    # The address is a password: the admin never shows it or redirects to it.
+    PRIVATE_LINK = True
 
     class Meta:
         db_table = "matching_calendarfeed"

@@ -111,7 +111,7 @@ class BarChart:
         title_id, desc_id = f"chart-{self.key}-title", f"chart-{self.key}-desc"
         out = [
             f'<svg xmlns="http://www.w3.org/2000/svg" class="report-chart" role="img" '
-            f'viewBox="0 0 {WIDTH} {height}" width="100%" style="max-width: 36rem" '
+            f'viewBox="0 0 {WIDTH} {height}" width="100%" '
             f'preserveAspectRatio="xMinYMin meet" '
             f'aria-labelledby="{title_id}" aria-describedby="{desc_id}" '
             f'font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif" '

@@ -22,7 +22,9 @@ HOSTILE_ENVIRONMENT = {
     "CELERY_RESULT_BACKEND": "redis://127.0.0.1:1/6",
     "CELERY_TASK_ALWAYS_EAGER": "false",
     "DEFAULT_FROM_EMAIL": "Someone Else <someone@example.net>",
+    "DJANGO_ADMIN_REQUIRES_MFA": "true",
     "DJANGO_ALLOWED_HOSTS": "hostile.example.net",
+    "DJANGO_BEHIND_PROXY": "true",
     "DJANGO_CONN_MAX_AGE": "600",
     "DJANGO_CSRF_TRUSTED_ORIGINS": "https://hostile.example.net",
     "DJANGO_DEBUG": "false",
@@ -32,6 +34,7 @@ HOSTILE_ENVIRONMENT = {
     "DJANGO_SECURE_SSL_REDIRECT": "true",
     "EMAIL_TIMEOUT": "1",
     "EMAIL_URL": "smtp://127.0.0.1:1",
+    "MFA_TOTP_ISSUER": "Hostile issuer",
     "NOTIFICATION_LEASE_SECONDS": "1",
     "NOTIFICATION_MAX_ATTEMPTS": "1",
     # Read by Celery and by pytest-django themselves, not through the settings.
@@ -41,7 +44,7 @@ HOSTILE_ENVIRONMENT = {
     "FAIL_INVALID_TEMPLATE_VARS": "true",
 }
 HOSTILE_DOTENV = {
-    "ACCOUNT_EMAIL_VERIFICATION": "mandatory",
+    "ACCOUNT_EMAIL_VERIFICATION": "none",
     "NOTIFICATION_RETRY_BASE_SECONDS": "0.1",
     "NOTIFICATION_RETRY_MAX_SECONDS": "0.2",
     "SITE_URL": "https://hostile.example.net",
@@ -138,7 +141,7 @@ def test_a_dotenv_file_is_read_outside_the_test_suite(tmp_path):
         text=True,
         timeout=60,
     )
-    assert result.stdout.split() == ["https://hostile.example.net", "Asia/Tokyo", "mandatory"], (
+    assert result.stdout.split() == ["https://hostile.example.net", "Asia/Tokyo", "none"], (
         result.stderr
     )
 
@@ -172,7 +175,9 @@ def test_the_shell_and_a_dotenv_file_change_no_setting_the_tests_see(tmp_path):
     assert seen["SITE_URL"] == "http://127.0.0.1:8000"
     assert seen["SITE_NAME"] == "Mentoring programs"
     assert seen["TIME_ZONE"] == "America/Chicago"
-    assert seen["ACCOUNT_EMAIL_VERIFICATION"] == "optional"
+    assert seen["ACCOUNT_EMAIL_VERIFICATION"] == "mandatory"
+    assert seen["ADMIN_REQUIRES_MFA"] is False
+    assert seen["SECURE_PROXY_SSL_HEADER"] is None
     assert seen["DATABASES"]["default"]["CONN_MAX_AGE"] == 0
     assert seen["CACHES"]["default"]["BACKEND"].endswith("LocMemCache")
     assert seen["NOTIFICATION_LEASE_SECONDS"] == 300

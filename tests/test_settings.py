@@ -1,5 +1,6 @@
 """Settings read from the environment; production refuses to start without a secret key."""
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -12,8 +13,23 @@ PRODUCTION = {
     "DJANGO_DEBUG": "false",
     "DJANGO_SECRET_KEY": "x" * 60 + "-production-like-secret-key-for-the-check",
     "DJANGO_ALLOWED_HOSTS": "mentoring.example.org",
+    "SITE_URL": "https://mentoring.example.org",
     "DATABASE_URL": "sqlite:////tmp/mentoring-check.sqlite3",
 }
+COMPOSE_FILE = ROOT / "docker-compose.yml"
+
+
+def compose_defaults() -> dict[str, str]:
+    """The app's environment as docker-compose.yml sets it when .env sets nothing:
+    `KEY: ${VAR:-default}` gives the default, `KEY: value` the value."""
+    text = COMPOSE_FILE.read_text()
+    block = text.split("  environment:\n", 1)[1].split("\n  depends_on:", 1)[0]
+    values = {}
+    for line in block.splitlines():
+        key, _, value = line.strip().partition(": ")
+        default = re.fullmatch(r"\$\{\w+:-(.*)\}", value)
+        values[key] = default.group(1) if default else value
+    return values
 
 
 def run_manage(*args, env):
@@ -41,6 +57,46 @@ def test_check_deploy_is_clean_with_production_like_variables():
     assert "no issues" in result.stdout
 
 
+def test_check_deploy_is_clean_with_docker_composes_defaults():
+    env = compose_defaults()
+    assert env["DJANGO_SECURE_SSL_REDIRECT"] == "false"  # the trial at http://localhost:8000
+    env.update(
+        DJANGO_SECRET_KEY=PRODUCTION["DJANGO_SECRET_KEY"],  # compose asks .env for one
+        DATABASE_URL=PRODUCTION["DATABASE_URL"],  # no Postgres service here
+        CACHE_URL="locmemcache://",
+        CELERY_BROKER_URL="memory://",
+    )
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_check_deploy_warns_of_a_public_site_without_https():
+    env = {**PRODUCTION, "SITE_URL": "http://mentoring.example.org"}
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode != 0
+    assert "mentoring.W001" in result.stderr + result.stdout
+
+
+def test_the_proxy_header_is_believed_only_behind_a_proxy():
+    code = "from django.conf import settings as s; print(s.SECURE_PROXY_SSL_HEADER)"
+    printed = {}
+    for behind in ("", "true"):
+        extra = {"DJANGO_BEHIND_PROXY": behind} if behind else {}
+        result = subprocess.run(
+            [sys.executable, "-c", "import django; django.setup();" + code],
+            cwd=ROOT,
+            env=scrubbed_environ(
+                keep_database=False, DJANGO_SETTINGS_MODULE="mentoring.settings", **extra
+            ),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        printed[behind] = result.stdout.strip()
+    assert printed[""] == "None"
+    assert printed["true"] == "('HTTP_X_FORWARDED_PROTO', 'https')"
+
+
 def test_embedded_default_uses_sqlite_eager_celery_and_console_email():
     code = (
         "from django.conf import settings as s;"
@@ -61,3 +117,26 @@ def test_embedded_default_uses_sqlite_eager_celery_and_console_email():
         "django.core.mail.backends.console.EmailBackend",
         "True",
     ], result.stderr
+
+
+def test_two_factor_is_required_for_the_admin_when_debug_is_off_unless_told_otherwise():
+    code = "from django.conf import settings as s; print(s.ADMIN_REQUIRES_MFA)"
+
+    def required(**env) -> str:
+        result = subprocess.run(
+            [sys.executable, "-c", "import django; django.setup();" + code],
+            cwd=ROOT,
+            env=scrubbed_environ(
+                keep_database=False, DJANGO_SETTINGS_MODULE="mentoring.settings", **env
+            ),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        return result.stdout.strip() or result.stderr
+
+    production = {k: v for k, v in PRODUCTION.items() if k != "DATABASE_URL"}
+    assert required(**production) == "True"
+    assert required(**production, DJANGO_ADMIN_REQUIRES_MFA="false") == "False"
+    assert required() == "False"  # the demo: DEBUG on
+    assert required(DJANGO_ADMIN_REQUIRES_MFA="true") == "True"

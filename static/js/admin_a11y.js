@@ -5,9 +5,7 @@ document.querySelectorAll("table thead th").forEach(function (th) {
   if (th.textContent.trim() !== "") return;
   var label = document.createElement("span");
   label.textContent = th.classList.contains("original") ? "Item" : "Actions";
-  label.style.cssText =
-    "position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;" +
-    "clip:rect(0,0,0,0);white-space:nowrap;border:0";
+  label.className = "visually-hidden";
   th.appendChild(label);
 });
 

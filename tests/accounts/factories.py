@@ -1,4 +1,5 @@
 import factory
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 
 PASSWORD = "a-Str0ng-test-password"
@@ -21,3 +22,12 @@ class UserFactory(factory.django.DjangoModelFactory):
     def _save(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+
+    @factory.post_generation
+    def verified_email(obj, create, extracted, **kwargs):
+        """`UserFactory(verified_email=True)`: the address is confirmed, so the site's login
+        (which asks for a confirmed address) lets the person in."""
+        if create and extracted:
+            EmailAddress.objects.update_or_create(
+                user=obj, email=obj.email, defaults={"verified": True, "primary": True}
+            )

@@ -164,8 +164,8 @@ def test_date_order_error_is_shown_beside_the_field_in_the_admin(client, chair, 
     assert "Pairings notified by must come after application deadline" in page
 
 
-def test_member_can_edit_their_programs_areas_inline(client, member, program):
-    client.force_login(member)
+def test_chair_can_edit_their_programs_areas_inline(client, chair, program):
+    client.force_login(chair)
     page = client.get(f"/admin/cohorts/program/{program.pk}/change/").content.decode()
     assert "areas-TOTAL_FORMS" in page  # the inline is shown, not refused for the parent's id
 
@@ -178,8 +178,9 @@ def test_admin_list_asks_for_committee_membership_once(
         assert client.get("/admin/cohorts/cohort/").status_code == 200
 
 
-def test_admin_login_page_works_for_anonymous_visitors(client):
+def test_admin_login_hands_anonymous_visitors_to_the_site_login(client):
     response = client.get("/admin/login/")
-    assert response.status_code == 200
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=%2Fadmin%2F"
     response = client.get("/admin/cohorts/cohort/")
     assert response.status_code == 302

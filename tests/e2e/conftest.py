@@ -4,10 +4,14 @@ Every page a test visits is checked with axe-core (`assert_accessible`): zero vi
 """
 
 import os
+import re
 import shutil
 from pathlib import Path
 
 import pytest
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.core import mail
 
 from tests.conftest import require_service
 
@@ -48,7 +52,14 @@ def assert_accessible():
     require_service(AXE.exists(), f"axe-core not installed at {AXE} (npm install)")
 
     def check(page):
-        page.add_script_tag(path=str(AXE))
+        # Served as a script of the page's own origin: an inline copy would break the site's
+        # Content-Security-Policy (script-src 'self'), which the browser tests keep on.
+        origin = page.evaluate("location.origin")
+        page.route(
+            f"{origin}/__axe__.js",
+            lambda route: route.fulfill(path=str(AXE), content_type="application/javascript"),
+        )
+        page.add_script_tag(url=f"{origin}/__axe__.js")
         result = page.evaluate("async () => await axe.run(document)")
         problems = [
             f"{v['id']} ({v['impact']}): {v['help']} -> "
@@ -67,3 +78,20 @@ def phone(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+def confirm_address(email: str) -> None:
+    """The person has confirmed their address (the site asks for that before a first login)."""
+    user = get_user_model().objects.get(email__iexact=email)
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
+
+
+def confirm_from_email(page, live_server) -> None:
+    """Open the confirmation link of the last email and confirm, as a new account does."""
+    body = mail.outbox[-1].body
+    path = re.search(r"https?://[^/\s]+(/accounts/confirm-email/\S+/)", body).group(1)
+    page.goto(live_server.url + path)
+    page.get_by_role("button", name="Confirm").click()
+    page.wait_for_load_state()

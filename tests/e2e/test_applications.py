@@ -1,6 +1,7 @@
 import pytest
 
 from tests.cohorts.factories import AreaOfInterestFactory, CohortFactory, ProgramFactory
+from tests.e2e.conftest import confirm_from_email
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -22,6 +23,7 @@ def sign_up(page, live_server, email, assert_accessible):
     page.locator("#id_password2").fill(PASSWORD)
     page.get_by_role("button", name="Sign up").click()
     page.wait_for_load_state()
+    confirm_from_email(page, live_server)
 
 
 def test_sign_up_apply_as_both_save_a_draft_come_back_submit_and_see_the_status(

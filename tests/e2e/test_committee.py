@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.test import Client
+from playwright.sync_api import expect
 
 from cohorts.demo import DEMO_NOTE, DEMO_PASSWORD
 from cohorts.models import Cohort
@@ -40,17 +41,17 @@ def test_chair_runs_matching_approves_all_and_announces(
     run = MatchRun.objects.get(cohort=cohort)
     assert run.matched_count > 0
     matched = run.matched_count
-    assert page.get_by_text(
-        f"{matched} mentees matched, {run.unmatched_count} not matched"
-    ).is_visible()
+    expect(
+        page.get_by_text(f"{matched} mentees matched, {run.unmatched_count} not matched")
+    ).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Review the proposed pairs").click()
 
     page.locator("details summary").first.click()  # the reasons, on demand
-    assert page.get_by_text("shared areas:").first.is_visible()
+    expect(page.get_by_text("shared areas:").first).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name=f"Approve all proposed ({matched})").click()
-    assert page.get_by_text(f"Approved {matched} pairings.").is_visible()
+    expect(page.get_by_text(f"Approved {matched} pairings.")).to_be_visible()
 
     page.get_by_role("link", name="Preview and announce").click()
     assert_accessible(page)
@@ -59,11 +60,11 @@ def test_chair_runs_matching_approves_all_and_announces(
         "button", name=re.compile(rf"Release {matched} pairings and schedule \d+ emails")
     )
     release.click()  # not confirmed yet: refused, beside the box
-    assert page.get_by_text("Check the box to confirm you have read the list.").is_visible()
+    expect(page.get_by_text("Check the box to confirm you have read the list.")).to_be_visible()
     assert not Pairing.objects.filter(cohort=cohort, status=Pairing.Status.ANNOUNCED).exists()
     page.get_by_label("I have checked who gets which email, and when").check()
     release.click()
-    assert page.get_by_text(f"Released {matched} pairings.").is_visible()
+    expect(page.get_by_text(f"Released {matched} pairings.")).to_be_visible()
     announced = Pairing.objects.filter(cohort=cohort, status=Pairing.Status.ANNOUNCED)
     assert announced.count() == matched
     # The ALCTS notification date is ahead: the emails wait in the outbox for it.

@@ -5,6 +5,7 @@ import pytest
 from participants.models import CheckIn, Goal
 from tests.accounts.factories import PASSWORD
 from tests.cohorts.factories import CohortFactory, MilestoneFactory
+from tests.e2e.conftest import confirm_address
 from tests.matching.factories import AnnouncedPairingFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -31,6 +32,7 @@ def pairing():
 
 
 def log_in(page, url, email):
+    confirm_address(email)
     page.goto(url + "/accounts/login/")
     page.get_by_label("Email").fill(email)
     page.locator("#id_password").fill(PASSWORD)

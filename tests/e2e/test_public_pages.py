@@ -2,6 +2,7 @@ import pytest
 from django.core.management import call_command
 
 from cohorts.models import Cohort
+from tests.e2e.conftest import confirm_from_email
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -31,6 +32,9 @@ def test_sign_up_log_out_and_log_in_again(live_server, page, assert_accessible):
     page.locator("#id_password1").fill("a-Str0ng-test-password")
     page.locator("#id_password2").fill("a-Str0ng-test-password")
     page.get_by_role("button", name="Sign up").click()
+    assert page.get_by_role("heading", name="Verify Your Email Address").is_visible()
+    assert_accessible(page)
+    confirm_from_email(page, live_server)
     page.get_by_role("button", name="Log out").click()
     page.goto(live_server.url + "/accounts/login/")
     assert_accessible(page)

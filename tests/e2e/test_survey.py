@@ -8,6 +8,7 @@ from assessment.models import Answer, Response
 from tests.accounts.factories import PASSWORD
 from tests.assessment.factories import active_pairing
 from tests.cohorts.factories import CohortFactory
+from tests.e2e.conftest import confirm_address
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -68,6 +69,7 @@ def test_a_mentee_answers_from_the_emailed_link_on_a_phone_and_the_chair_reads_t
     assert Answer.objects.get(question__code="satisfaction").value == 5
 
     # The chair reads the results in the admin.
+    confirm_address(chair.email)
     page.goto(live_server.url + "/accounts/login/")
     page.get_by_label("Email").fill(chair.email)
     page.locator("#id_password").fill(PASSWORD)

@@ -107,9 +107,14 @@ def test_the_change_page_is_a_read_only_escaped_preview(client, member, messages
     page = client.get(f"{LIST}{notification.pk}/change/").content.decode()
 
     assert "Hello &lt;Ann&gt;," in page
-    assert "sandbox" in page and "srcdoc=" in page
-    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
+    html_url = f"{LIST}{notification.pk}/html/"
+    assert f'sandbox src="{html_url}"' in page
     assert '<script>alert("x")' not in page
+    # The HTML version is served alone into the frame, under a policy that runs no script.
+    html = client.get(html_url)
+    policy = html["Content-Security-Policy"]
+    assert "sandbox" in policy and "default-src 'none'" in policy and "script-src" not in policy
+    assert html["X-Frame-Options"] == "SAMEORIGIN"
     assert notification.message_id.replace("<", "&lt;").replace(">", "&gt;") in page
     assert 'name="_save"' not in page  # nothing to edit
     response = client.post(f"{LIST}{notification.pk}/change/", {"subject": "Changed"})
