@@ -12,8 +12,10 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
+from cohorts.admin_scoping import scope_queryset
 from cohorts.models import Cohort
 from notifications.models import Notification, PlanningFailure
+from notifications.services import mask_private_links
 
 from .models import Release
 from .services.announce import release_undoable
@@ -68,12 +70,16 @@ def _about_release():
     return Cast(KT("about__release"), BigIntegerField())
 
 
-def cohort_outbox(*, cohort: Cohort, now: dt.datetime | None = None) -> CohortOutbox:
+def cohort_outbox(*, cohort: Cohort, user, now: dt.datetime | None = None) -> CohortOutbox:
     """Five queries: the groups (with a sample each), the failed and withdrawn messages, the
-    planning failures, and the releases still to go out (with what is pending and gone)."""
+    planning failures, and the releases still to go out (with what is pending and gone).
+
+    Only the messages `user` may read (a problem report to the chairs is the chairs' alone),
+    and personal links masked in the samples (a survey or pulse link is its owner's)."""
     now = now or timezone.now()
     outbox = CohortOutbox()
-    pending = Notification.objects.filter(cohort=cohort, status=Notification.Status.PENDING)
+    readable = scope_queryset(Notification.objects.filter(cohort=cohort), user)
+    pending = readable.filter(status=Notification.Status.PENDING)
     first = pending.filter(kind=OuterRef("kind"), scheduled_at=OuterRef("scheduled_at")).order_by(
         "pk"
     )
@@ -93,13 +99,14 @@ def cohort_outbox(*, cohort: Cohort, now: dt.datetime | None = None) -> CohortOu
             scheduled_at=row["scheduled_at"],
             count=row["count"],
             recipients=row["recipients"],
-            sample=Notification(subject=row["sample_subject"], body_text=row["sample_text"]),
+            sample=Notification(
+                subject=row["sample_subject"], body_text=mask_private_links(row["sample_text"])
+            ),
         )
         for row in rows
     ]
     unsent = list(
-        Notification.objects.filter(
-            cohort=cohort,
+        readable.filter(
             status__in=(Notification.Status.FAILED, Notification.Status.WITHDRAWN),
         ).order_by("-updated_at")[: 2 * RECENT]
     )

@@ -1,6 +1,3 @@
-import re
-
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
@@ -18,7 +15,7 @@ from django.views.decorators.csp import csp_override
 
 from .models import Notification, PlanningFailure
 from .planning import preview_planners
-from .services import notification_cancel, notification_retry
+from .services import mask_private_links, notification_cancel, notification_retry
 
 PREVIEW_FRAME = '<iframe class="email-frame" title="{}" sandbox src="{}"></iframe>'
 
@@ -31,17 +28,6 @@ EMAIL_HTML_POLICY = {
     "frame-ancestors": [CSP.SELF],
     "sandbox": True,
 }
-
-
-def mask_private_links(body: str) -> str:
-    """Hide personal links (e.g. a survey's token link) from everyone who reads the outbox.
-
-    A survey link opens the participant's answers; showing it in the admin would let a reader
-    see who said what in an anonymous survey. Patterns come from NOTIFICATION_PRIVATE_LINKS.
-    """
-    for pattern, replacement in settings.NOTIFICATION_PRIVATE_LINKS:
-        body = re.sub(pattern, replacement, body)
-    return body
 
 
 def rendered_preview(notification: Notification, *, html_url: str | None = None) -> str:

@@ -2,6 +2,7 @@ import contextlib
 import contextvars
 import datetime as dt
 import logging
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -15,6 +16,17 @@ from django.utils import timezone
 from .models import Notification
 
 logger = logging.getLogger(__name__)
+
+
+def mask_private_links(body: str) -> str:
+    """Hide personal links (e.g. a survey's token link) from everyone who reads the outbox.
+
+    A survey link opens the participant's answers; showing it in the admin would let a reader
+    see who said what in an anonymous survey. Patterns come from NOTIFICATION_PRIVATE_LINKS.
+    """
+    for pattern, replacement in settings.NOTIFICATION_PRIVATE_LINKS:
+        body = re.sub(pattern, replacement, body)
+    return body
 
 
 def render_email(*, template: str, context: dict) -> tuple[str, str, str]:

@@ -161,7 +161,7 @@ class AnnounceViews(CommitteeViewsBase):
     def _scheduled_page(self, request, cohort, bound=None):
         """The page; `bound` is (action, form) of an action refused, shown beside its group
         with what was typed."""
-        outbox = cohort_outbox(cohort=cohort)
+        outbox = cohort_outbox(cohort=cohort, user=request.user)
         for group in outbox.groups:
             initial = {"kind": group.kind, "scheduled_at": group.scheduled_at.isoformat()}
             group.postpone_form = PostponeForm(initial=initial, auto_id=False)

@@ -28,7 +28,7 @@ def test_account_pages_say_log_in_and_sign_up(client, url):
 def test_the_login_form_and_its_messages(client):
     page = client.get("/accounts/login/").content.decode()
     assert "Keep me logged in" in page
-    user = UserFactory()
+    user = UserFactory(verified_email=True)
     client.post("/accounts/login/", {"login": user.email, "password": PASSWORD})
     page = client.get("/").content.decode()
     assert f"You are logged in as {user.email}." in page or "You are logged in as" in page

@@ -33,8 +33,8 @@ def log_in(client, user):
 
 @pytest.fixture
 def pair():
-    mentee = UserFactory(email="mentee@example.org", full_name="Dana Mentee")
-    mentor = UserFactory(email="mentor@example.org", full_name="Robin Mentor")
+    mentee = UserFactory(verified_email=True, email="mentee@example.org", full_name="Dana Mentee")
+    mentor = UserFactory(verified_email=True, email="mentor@example.org", full_name="Robin Mentor")
     pairing = AnnouncedPairingFactory(
         mentee__applicant=mentee,
         mentee__full_name="Dana Mentee",
@@ -86,7 +86,7 @@ def test_download_holds_everything_about_me_and_nothing_of_others(client, pair):
 def test_your_data_needs_a_login_and_the_password_again(client):
     response = client.get("/my/account/data.json")
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
-    user = UserFactory()
+    user = UserFactory(verified_email=True)
     client.post("/accounts/login/", {"login": user.email, "password": PASSWORD})
     response = client.get("/my/account/delete/")
     assert response.status_code == 302 and "/accounts/reauthenticate/" in response["Location"]
@@ -150,7 +150,7 @@ def test_deleting_my_account_keeps_the_reports_counts_and_forgets_who_i_was(clie
 
 
 def test_admin_and_committee_accounts_cannot_delete_themselves_here(client):
-    staff = UserFactory(is_staff=True)
+    staff = UserFactory(verified_email=True, is_staff=True)
     log_in(client, staff)
     page = client.get("/my/account/delete/").content.decode()
     assert "Ask another administrator" in page
@@ -160,7 +160,7 @@ def test_admin_and_committee_accounts_cannot_delete_themselves_here(client):
 
 
 def test_my_time_zone_is_saved_and_a_bad_one_refused(client):
-    user = UserFactory(time_zone="")
+    user = UserFactory(verified_email=True, time_zone="")
     log_in(client, user)
     response = client.post("/my/account/", {"time_zone": "Pacific/Guam"})
     assert response.status_code == 302

@@ -21,8 +21,9 @@ The rules, for every response:
 - never a canary: no page, header or export shows the other program's private data (CANARY) to
   anyone but association staff, and none shows check-in notes or a live token (SECRET, the
   other person's survey and calendar tokens) to anyone at all;
-- an address with an object parameter is public if the anonymous visitor gets 200 for it (a
-  program's or cohort's page); otherwise it answers 404 (missing and not yours alike), except:
+- an address with an object parameter is public if the anonymous visitor (or any account)
+  gets 200 for it (a program's or cohort's page, the application form), and so is an address
+  under a public one (the form's saved-as-you-go draft); otherwise it answers 404 (missing and not yours alike), except:
   a 302 to the login page for an anonymous visitor, or to the admin's login for someone
   without admin access on an admin address (the login flow; it is the same for any id); a 405
   for a method the view refuses before looking anything up, when the other method answered by
@@ -237,8 +238,13 @@ def staff_scope(persona: str, url: str) -> bool:
     return persona == "staff" and url.startswith(("/admin/", "/reports/"))
 
 
+def _parent(url: str) -> str:
+    return url.rstrip("/").rsplit("/", 1)[0] + "/"
+
+
 def crawl_addresses(crawler: Crawler, all_routes: list[Route], personas: list[str]) -> None:
     world = crawler.world
+    public_urls: set[str] = set()
     for route in all_routes:
         for url in addresses(route, world):
             has_objects = bool(route.object_params())
@@ -249,6 +255,11 @@ def crawl_addresses(crawler: Crawler, all_routes: list[Route], personas: list[st
                 public = status == 200
                 if not public and status == 302 and anon_location.startswith(LOGIN_PREFIXES[0]):
                     public = crawler.request("newcomer", "GET", url)[0] == 200
+                # An action of a public page (the application form's saved-as-you-go draft):
+                # it acts on the person's own answers to a call everyone may answer.
+                public = public or _parent(url) in public_urls
+                if public:
+                    public_urls.add(url)
             for persona in personas:
                 answers = {}
                 for method in ("GET", "POST"):
