@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from tests.cohorts.factories import AreaOfInterestFactory, CohortFactory, ProgramFactory
 from tests.e2e.conftest import confirm_from_email
@@ -39,18 +40,17 @@ def test_sign_up_apply_as_both_save_a_draft_come_back_submit_and_see_the_status(
     page.get_by_label("Mentee", exact=True).check()
     assert page.locator('[data-role="mentor"]').is_hidden()
     page.get_by_label("Both mentor and mentee").check()
-    assert page.locator('[data-role="mentor"]').is_visible()
-    assert page.locator('[data-role="mentee"]').is_visible()
-
+    expect(page.locator('[data-role="mentor"]')).to_be_visible()
+    expect(page.locator('[data-role="mentee"]')).to_be_visible()
     page.locator("#id_full_name").fill("Robin Both")
     page.locator("#id_mentee_goals").fill("Learn to lead a cataloging team.")
     page.get_by_role("button", name="Save draft").click()
-    assert page.get_by_text("Draft saved").is_visible()
+    expect(page.get_by_text("Draft saved")).to_be_visible()
     assert_accessible(page)
 
     page.goto(live_server.url + "/")  # leave...
     page.get_by_role("link", name="My applications").click()  # ...and come back
-    assert page.get_by_text("Not submitted yet").is_visible()
+    expect(page.get_by_text("Not submitted yet")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Core Mentoring Program, 2031 cohort").click()
     page.get_by_role("link", name="Continue your application").click()
@@ -76,21 +76,21 @@ def test_sign_up_apply_as_both_save_a_draft_come_back_submit_and_see_the_status(
     page.get_by_role("button", name="Review your answers").click()
 
     # The review step: the answers as the committee will read them, then the final submit.
-    assert page.get_by_role("heading", name="Check your answers before you submit").is_visible()
-    assert page.get_by_text("Lakeshore State University").is_visible()
+    expect(page.get_by_role("heading", name="Check your answers before you submit")).to_be_visible()
+    expect(page.get_by_text("Lakeshore State University")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Submit application").click()
 
-    assert page.get_by_text("Your application is submitted").is_visible()
+    expect(page.get_by_text("Your application is submitted")).to_be_visible()
     assert page.locator(".badge.status-submitted").inner_text() == "Submitted"
-    assert page.get_by_text("Received.").is_visible()
+    expect(page.get_by_text("Received.")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name="Withdraw").click()
-    assert page.get_by_role("heading", name="Withdraw your application?").is_visible()
+    expect(page.get_by_role("heading", name="Withdraw your application?")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="No, keep it").click()
-    assert page.locator(".badge.status-submitted").is_visible()
+    expect(page.locator(".badge.status-submitted")).to_be_visible()
 
 
 def test_submit_with_errors_shows_every_error_and_keeps_the_answers(
@@ -123,5 +123,5 @@ def test_submit_with_errors_shows_every_error_and_keeps_the_answers(
     phone.goto(url)
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, "the application form scrolls sideways on a phone"
-    assert phone.get_by_role("button", name="Review your answers").is_visible()
+    expect(phone.get_by_role("button", name="Review your answers")).to_be_visible()
     assert_accessible(phone)

@@ -5,6 +5,7 @@ import itertools
 
 import pytest
 from django.test import Client
+from playwright.sync_api import expect
 
 from cohorts.models import CommitteeMembership
 from matching.models import Pairing
@@ -52,7 +53,7 @@ def test_a_chair_lands_on_the_cockpit_follows_pairs_at_risk_and_sends_a_nudge(
     page.goto(live_server.url + "/admin/")
     page.get_by_role("link", name="Cohort cockpit").first.click()
     page.get_by_role("heading", name="Core 2031 cohort", exact=True).wait_for()
-    assert page.get_by_text("Mentoring in progress").is_visible()
+    expect(page.get_by_text("Mentoring in progress")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name="1 pair at risk").click()
@@ -63,13 +64,13 @@ def test_a_chair_lands_on_the_cockpit_follows_pairs_at_risk_and_sends_a_nudge(
     page.get_by_role(
         "link", name=f"Nudge {quiet.mentor.full_name} and {quiet.mentee.full_name}"
     ).click()
-    assert page.get_by_text(f"To: {quiet.mentor.email}").is_visible()
+    expect(page.get_by_text(f"To: {quiet.mentor.email}")).to_be_visible()
     page.get_by_label("A note from you (optional)").fill("Coffee chat next week?")
     page.get_by_role("button", name="Update the preview").click()
-    assert page.get_by_text("Coffee chat next week?").first.is_visible()
+    expect(page.get_by_text("Coffee chat next week?").first).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Send the nudge").click()
-    assert page.get_by_text("The nudge is in the outbox: 2 emails.").is_visible()
+    expect(page.get_by_text("The nudge is in the outbox: 2 emails.")).to_be_visible()
     assert Notification.objects.filter(kind="pair_nudge").count() == 2
 
 
@@ -103,16 +104,16 @@ def test_the_review_table_of_a_large_cohort_works_on_a_phone(
         assert not (overlap_x and overlap_y), "buttons overlap"
     reasons = f"Reasons for {best.mentee.full_name} and {best.mentor.full_name}"
     phone.get_by_text(reasons).click()
-    assert phone.get_by_text("shared areas: something").first.is_visible()
+    expect(phone.get_by_text("shared areas: something").first).to_be_visible()
     assert_accessible(phone)
 
     phone.get_by_role("link", name="Low score").click()
-    assert phone.get_by_text("the lowest quarter of this cohort's pairs").is_visible()
+    expect(phone.get_by_text("the lowest quarter of this cohort's pairs")).to_be_visible()
     phone.get_by_role("link", name="Mentors and capacity").click()
     field = phone.get_by_role("spinbutton").first
     field.fill("0")
     phone.get_by_role("button", name="Save").first.click()
-    assert phone.get_by_text("A mentor takes 1 to 3 mentees.").is_visible()
+    expect(phone.get_by_text("A mentor takes 1 to 3 mentees.")).to_be_visible()
     assert phone.get_by_role("spinbutton").first.input_value() == "0"
     assert_accessible(phone)
 
@@ -123,14 +124,14 @@ def test_a_participant_answers_the_pulse_check_on_a_phone(live_server, phone, as
     pair = introduced_pair(program=ProgramFactory(), days_ago=31)
     pulse = PulseCheck.objects.create(pairing=pair, application=pair.mentee, offset_days=30)
     phone.goto(live_server.url + pulse.get_absolute_url())
-    assert phone.get_by_text(f"{pair.mentor.full_name} never sees it.").is_visible()
+    expect(phone.get_by_text(f"{pair.mentor.full_name} never sees it.")).to_be_visible()
     assert_accessible(phone)
     phone.get_by_role("button", name="Send my answer").click()
-    assert phone.get_by_text("Choose a number from 1 to 5.").first.is_visible()
+    expect(phone.get_by_text("Choose a number from 1 to 5.").first).to_be_visible()
     phone.get_by_label("4").check()
     phone.get_by_label("Anything you would like the committee to know? (optional)").fill("Good")
     phone.get_by_role("button", name="Send my answer").click()
-    assert phone.get_by_text("Your answer (4 of 5) was received").is_visible()
+    expect(phone.get_by_text("Your answer (4 of 5) was received")).to_be_visible()
     assert_accessible(phone)
     width = phone.evaluate("() => document.documentElement.scrollWidth")
     assert width <= 390

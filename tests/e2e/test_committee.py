@@ -71,18 +71,18 @@ def test_chair_runs_matching_approves_all_and_announces(
     assert not mail.outbox
 
     page.get_by_role("link", name="Scheduled emails").first.click()
-    assert page.get_by_text(f"Introduction to a partner: {2 * matched} emails").is_visible()
+    expect(page.get_by_text(f"Introduction to a partner: {2 * matched} emails")).to_be_visible()
     assert_accessible(page)
     phone.context.add_cookies(
         [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
     )
     phone.goto(page.url)
-    assert phone.get_by_role("button", name=re.compile("^Postpone")).first.is_visible()
+    expect(phone.get_by_role("button", name=re.compile("^Postpone")).first).to_be_visible()
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the page is {width}px wide on a 390px phone"
     assert_accessible(phone)
 
     page.get_by_role("link", name="Announce", exact=True).click()
     page.get_by_role("button", name="Undo this release").click()
-    assert page.get_by_text("The release is undone").is_visible()
+    expect(page.get_by_text("The release is undone")).to_be_visible()
     assert Pairing.objects.filter(cohort=cohort, status=Pairing.Status.APPROVED).count() == matched

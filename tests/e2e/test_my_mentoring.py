@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from playwright.sync_api import expect
 
 from participants.models import CheckIn, Goal
 from tests.accounts.factories import PASSWORD
@@ -44,11 +45,11 @@ def test_a_participant_sees_the_partner_and_adds_a_goal_and_a_check_in(
 ):
     log_in(page, live_server.url, "mia.mentee@example.org")
     page.get_by_role("link", name="My mentoring").click()
-    assert page.get_by_role("heading", name="Your mentor: Morgan Mentor").is_visible()
-    assert page.get_by_text("they/them").is_visible()
-    assert page.get_by_role("heading", name="Timeline").is_visible()
-    assert page.get_by_text("Formal mentoring ends").first.is_visible()
-    assert page.get_by_text("Mentoring in progress").first.is_visible()
+    expect(page.get_by_role("heading", name="Your mentor: Morgan Mentor")).to_be_visible()
+    expect(page.get_by_text("they/them")).to_be_visible()
+    expect(page.get_by_role("heading", name="Timeline")).to_be_visible()
+    expect(page.get_by_text("Formal mentoring ends").first).to_be_visible()
+    expect(page.get_by_text("Mentoring in progress").first).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name="Add a goal").click()
@@ -57,7 +58,7 @@ def test_a_participant_sees_the_partner_and_adds_a_goal_and_a_check_in(
     page.locator("#id_specific").fill("Plan and lead a Spanish-English storytime.")
     page.get_by_role("button", name="Save goal").click()
     # Missing SMART fields are named beside the fields; what was typed stays.
-    assert page.locator(".invalid-feedback").first.is_visible()
+    expect(page.locator(".invalid-feedback").first).to_be_visible()
     assert page.locator("#id_title").input_value() == "Lead a bilingual storytime"
     assert_accessible(page)
     page.locator("#id_measurable").fill("Three sessions held.")
@@ -66,16 +67,15 @@ def test_a_participant_sees_the_partner_and_adds_a_goal_and_a_check_in(
     page.locator("#id_time_bound").fill("By the fourth month.")
     page.locator("#id_target_date").fill(pairing.cohort.mentoring_ends.isoformat())
     page.get_by_role("button", name="Save goal").click()
-    assert page.get_by_text("Goal added.").is_visible()
-    assert page.get_by_role("heading", name="Lead a bilingual storytime").is_visible()
-
+    expect(page.get_by_text("Goal added.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Lead a bilingual storytime")).to_be_visible()
     page.get_by_role("link", name="Log a check-in").click()
     assert_accessible(page)
     page.get_by_label("Video call").check()
     page.locator("#id_notes").fill("Talked through the storytime plan.")
     page.get_by_role("button", name="Log check-in").click()
-    assert page.get_by_text("Check-in logged.").is_visible()
-    assert page.get_by_text("Talked through the storytime plan.").is_visible()
+    expect(page.get_by_text("Check-in logged.")).to_be_visible()
+    expect(page.get_by_text("Talked through the storytime plan.")).to_be_visible()
     assert_accessible(page)
     assert Goal.objects.filter(pairing=pairing).count() == 1
     assert CheckIn.objects.filter(pairing=pairing).count() == 1
@@ -89,7 +89,7 @@ def test_a_participant_sees_the_partner_and_adds_a_goal_and_a_check_in(
 def test_my_mentoring_fits_a_phone(live_server, phone, pairing, assert_accessible):
     log_in(phone, live_server.url, "mia.mentee@example.org")
     phone.goto(live_server.url + "/my/mentoring/")
-    assert phone.get_by_role("heading", name="Your mentor: Morgan Mentor").is_visible()
+    expect(phone.get_by_role("heading", name="Your mentor: Morgan Mentor")).to_be_visible()
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, "My mentoring scrolls sideways on a phone"
     assert_accessible(phone)

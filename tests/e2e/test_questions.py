@@ -116,7 +116,7 @@ def test_a_chair_adds_a_question_and_an_applicant_answers_it(
 
     page.get_by_role("button", name="Submit application").click()
     expect(page.get_by_text("Your application is submitted")).to_be_visible()
-    assert page.locator("dl.answer-summary").get_by_text("Spanish", exact=True).is_visible()
+    expect(page.locator("dl.answer-summary").get_by_text("Spanish", exact=True)).to_be_visible()
     assert_accessible(page)
 
 

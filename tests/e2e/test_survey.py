@@ -3,6 +3,7 @@ import re
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from assessment.models import Answer, Response
 from tests.accounts.factories import PASSWORD
@@ -43,20 +44,20 @@ def test_a_mentee_answers_from_the_emailed_link_on_a_phone_and_the_chair_reads_t
     assert link.startswith(live_server.url)
 
     phone.goto(link)
-    assert phone.get_by_text("For Juniper, as a mentee").is_visible()
+    expect(phone.get_by_text("For Juniper, as a mentee")).to_be_visible()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390, "scrolls sideways"
     assert_accessible(phone)
 
     # Sending nothing shows what is missing, beside each question, accessibly.
     phone.get_by_role("button", name="Send my answers").click()
-    assert phone.get_by_role("alert").get_by_text("Some answers need another look").is_visible()
+    expect(phone.get_by_role("alert").get_by_text("Some answers need another look")).to_be_visible()
     satisfaction = phone.get_by_role("group", name=re.compile("how satisfied are you"))
     assert satisfaction.get_by_text("Please answer this question.").is_visible()
     assert_accessible(phone)
 
     fill_every_question(phone, likert_choice=4)
     phone.get_by_role("button", name="Send my answers").click()
-    assert phone.get_by_text("Thank you: your answers are saved").is_visible()
+    expect(phone.get_by_text("Thank you: your answers are saved")).to_be_visible()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     assert_accessible(phone)
 
@@ -64,7 +65,7 @@ def test_a_mentee_answers_from_the_emailed_link_on_a_phone_and_the_chair_reads_t
     satisfaction = phone.get_by_role("group", name=re.compile("how satisfied are you"))
     satisfaction.locator("label").nth(4).click()
     phone.get_by_role("button", name="Save my changes").click()
-    assert phone.get_by_text("Thank you: your answers are saved").is_visible()
+    expect(phone.get_by_text("Thank you: your answers are saved")).to_be_visible()
     assert Response.objects.count() == 1
     assert Answer.objects.get(question__code="satisfaction").value == 5
 
@@ -75,9 +76,9 @@ def test_a_mentee_answers_from_the_emailed_link_on_a_phone_and_the_chair_reads_t
     page.locator("#id_password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     page.goto(f"{live_server.url}/admin/assessment/survey/results/{cohort.pk}/")
-    assert page.get_by_role("heading", name="Response rate").is_visible()
+    expect(page.get_by_role("heading", name="Response rate")).to_be_visible()
     rates = page.get_by_role("table", name="Invitations sent and responses received").inner_text()
     assert "Mentees" in rates and "100%" in rates and "0%" in rates
-    assert page.get_by_text("Practicing for my first interview.").is_visible()
+    expect(page.get_by_text("Practicing for my first interview.")).to_be_visible()
     assert page.get_by_text("Juniper").count() == 0  # the mentee survey is anonymous
     assert_accessible(page)

@@ -87,7 +87,7 @@ def test_a_chair_logs_in_at_the_admin_sets_up_two_factor_and_logs_in_with_a_code
     assert_accessible(page)
     page.get_by_label("Email").fill(chair.email)
     page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
 
     # Straight on to setting up a second factor, which the admin asks for.
     expect(page.get_by_text("Set up two-factor authentication")).to_be_visible()
@@ -115,14 +115,14 @@ def test_a_chair_logs_in_at_the_admin_sets_up_two_factor_and_logs_in_with_a_code
     page.goto(live_server.url + "/admin/")
     page.get_by_label("Email").fill(chair.email)
     page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     expect(page).to_have_url(re.compile(r".*/accounts/2fa/authenticate/"))
     assert_accessible(page)
     page.get_by_label("Code").fill("000000")
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     expect(page.get_by_text("Incorrect code")).to_be_visible()
     page.get_by_label("Code").fill(totp_code(secret))
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("heading", name="Programs, cohorts and committees")).to_be_visible()
     csp_clean(page)
 
@@ -138,14 +138,14 @@ def test_the_main_pages_of_every_role_raise_no_csp_violation_and_pass_axe(
 ):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     call_command("seed_demo")
-    core = Cohort.objects.get(program__slug="core", notes=DEMO_NOTE)
-    alsc = Cohort.objects.get(program__slug="alsc", notes=DEMO_NOTE)
-    pairing = Pairing.objects.filter(cohort=alsc, status__in=Pairing.ANNOUNCED_STATUSES).first()
+    core = Cohort.objects.get(program__slug="core", notes=DEMO_NOTE)  # under way
+    alsc = Cohort.objects.get(program__slug="alsc", notes=DEMO_NOTE)  # the open call
+    pairing = Pairing.objects.filter(cohort=core, status__in=Pairing.ANNOUNCED_STATUSES).first()
     application = Application.objects.filter(applicant__email="applicant@example.org").first()
     invitation = Invitation.objects.select_related("survey").first()
     # An email as the outbox keeps it: its HTML styled inline, as email clients need.
     message = NotificationFactory(
-        cohort=alsc,
+        cohort=core,
         body_html='<div style="max-width:600px"><p style="color:#1d3557">Hi</p></div>',
     )
 
@@ -164,7 +164,7 @@ def test_the_main_pages_of_every_role_raise_no_csp_violation_and_pass_axe(
     log_in_as(page, live_server, "applicant@example.org")
     visit("/my/applications/")
     visit(application.get_absolute_url())
-    visit(f"/programs/core/cohorts/{core.slug}/apply/")
+    visit(f"/programs/alsc/cohorts/{alsc.slug}/apply/")
     visit("/admin/")  # no committee: the admin says so, and how to get access
     expect(page.get_by_role("heading", name="no access to the committee admin")).to_be_visible()
 
@@ -176,9 +176,9 @@ def test_the_main_pages_of_every_role_raise_no_csp_violation_and_pass_axe(
     # Staff: reports and the admin, the committee's review page, the outbox's preview frame.
     log_in_as(page, live_server, "staff@example.org")
     visit("/reports/")
-    visit(f"/reports/programs/alsc/cohorts/{alsc.slug}/")
+    visit(f"/reports/programs/core/cohorts/{core.slug}/")
     visit("/admin/")
-    visit(f"/admin/matching/pairing/cohort/{alsc.pk}/review/")
+    visit(f"/admin/matching/pairing/cohort/{core.pk}/review/")
     visit(f"/admin/participants/pairingprogress/{pairing.pk}/change/")
     visit(f"/admin/notifications/notification/{message.pk}/change/")
     assert page.frame_locator("iframe.email-frame").locator("body").inner_text()
@@ -211,7 +211,7 @@ def test_a_chair_adds_a_passkey_and_signs_in_with_it(
     page.goto(live_server.url + "/admin/")
     page.get_by_label("Email").fill(chair.email)
     page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     expect(page.get_by_text("Set up two-factor authentication")).to_be_visible()
     page.get_by_role("link", name="Add").click()
     page.locator("#id_password").fill(PASSWORD)
@@ -230,7 +230,7 @@ def test_a_chair_adds_a_passkey_and_signs_in_with_it(
     page.goto(live_server.url + "/admin/")
     page.get_by_label("Email").fill(chair.email)
     page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     expect(page).to_have_url(re.compile(r".*/accounts/2fa/authenticate/"))
     page.get_by_role("button", name="Use a security key").click()
     expect(page.get_by_role("heading", name="Programs, cohorts and committees")).to_be_visible()
