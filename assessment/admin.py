@@ -27,6 +27,7 @@ from .models import (
 
 
 class TemplateQuestionInline(ProgramScopedAdminMixin, admin.StackedInline):
+    committee_edits = "chair"
     model = TemplateQuestion
     extra = 0
     fields = list(QUESTION_FIELDS)
@@ -35,6 +36,9 @@ class TemplateQuestionInline(ProgramScopedAdminMixin, admin.StackedInline):
 @admin.register(SurveyTemplate)
 class SurveyTemplateAdmin(ProgramScopedAdminMixin, admin.ModelAdmin):
     """The survey each new cohort of the program gets; edits apply to cohorts created later."""
+
+    # A program's surveys are its chairs' to write, like its other settings; members read.
+    committee_edits = "chair"
 
     list_display = ["title", "program", "audience", "anonymous", "question_count"]
     list_filter = ["program", "audience"]
@@ -49,6 +53,7 @@ class SurveyTemplateAdmin(ProgramScopedAdminMixin, admin.ModelAdmin):
 
 @admin.register(TemplateQuestion)
 class TemplateQuestionAdmin(ProgramScopedAdminMixin, admin.ModelAdmin):
+    committee_edits = "chair"
     list_display = ["text", "template", "code", "kind", "required", "order"]
     list_filter = ["template__program", "template__audience", "kind"]
     search_fields = ["text", "code"]
@@ -56,6 +61,7 @@ class TemplateQuestionAdmin(ProgramScopedAdminMixin, admin.ModelAdmin):
 
 
 class QuestionInline(ProgramScopedAdminMixin, admin.StackedInline):
+    committee_edits = "chair"
     model = Question
     extra = 0
     fields = list(QUESTION_FIELDS)
@@ -84,6 +90,7 @@ class CreateSurveysForm(forms.Form):
 
 @admin.register(Survey)
 class SurveyAdmin(ProgramScopedAdminMixin, admin.ModelAdmin):
+    committee_edits = "chair"
     list_display = [
         "title",
         "cohort",
@@ -196,6 +203,7 @@ class SurveyAdmin(ProgramScopedAdminMixin, admin.ModelAdmin):
 
 @admin.register(Question)
 class QuestionAdmin(ProgramScopedAdminMixin, admin.ModelAdmin):
+    committee_edits = "chair"
     list_display = ["text", "survey", "code", "kind", "required", "order"]
     list_filter = ["survey__cohort__program", "survey__audience", "kind"]
     search_fields = ["text", "code"]

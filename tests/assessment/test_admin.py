@@ -99,3 +99,19 @@ def test_committee_edits_a_template_question_in_the_admin(client, chair, program
     data.update(kind="single", choices="Only one")
     page = client.post(url, data).content.decode()
     assert "Give at least two choices" in page
+
+
+def test_a_member_reads_the_surveys_but_only_the_chair_changes_them(client, member, program):
+    CohortFactory(program=program, surveys=True)
+    template = SurveyTemplate.objects.filter(program=program).first()
+    template_question = template.questions.first()
+    url = f"/admin/assessment/templatequestion/{template_question.pk}/change/"
+    client.force_login(member)
+    page = client.get(url)
+    assert page.status_code == 200
+    assert 'name="text"' not in page.content.decode()  # read-only: no field to type in
+    response = client.post(url, {"text": "Reworded by a member", "order": 1, "kind": "text"})
+    assert response.status_code == 403
+    template_question.refresh_from_db()
+    assert template_question.text != "Reworded by a member"
+    assert client.get("/admin/assessment/surveytemplate/add/").status_code == 403
