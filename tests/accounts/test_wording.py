@@ -2,10 +2,14 @@
 its emails."""
 
 import re
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.sites.models import Site
 from django.core import mail
+from django.utils import translation
+from django.utils.translation import gettext
 
 from accounts.sites import site_sync_from_settings
 from notifications.delivery import deliver_due
@@ -54,3 +58,13 @@ def test_the_site_row_follows_the_settings(settings):
     site_sync_from_settings()
     site = Site.objects.get_current()
     assert (site.domain, site.name) == ("127.0.0.1:8042", "ALA Mentoring")
+
+
+def test_every_reworded_phrase_of_the_locale_file_is_compiled_and_in_use():
+    """locale/en rewords allauth's Title Case and British phrases; the .mo must match the .po."""
+    source = (Path(settings.BASE_DIR) / "locale/en/LC_MESSAGES/django.po").read_text()
+    pairs = re.findall(r'^msgid "(.+)"\nmsgstr "(.+)"$', source, flags=re.M)
+    assert len(pairs) > 20
+    with translation.override("en-us"):
+        stale = [(msgid, msgstr) for msgid, msgstr in pairs if gettext(msgid) != msgstr]
+    assert not stale, f"recompile with: msgfmt -o locale/en/LC_MESSAGES/django.mo ...: {stale}"

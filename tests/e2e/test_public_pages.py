@@ -33,7 +33,7 @@ def test_sign_up_log_out_and_log_in_again(live_server, page, assert_accessible):
     page.locator("#id_password1").fill("a-Str0ng-test-password")
     page.locator("#id_password2").fill("a-Str0ng-test-password")
     page.get_by_role("button", name="Sign up").click()
-    expect(page.get_by_role("heading", name="Verify Your Email Address")).to_be_visible()
+    expect(page.get_by_role("heading", name="Confirm your email address")).to_be_visible()
     assert_accessible(page)
     confirm_from_email(page, live_server)
     page.get_by_role("button", name="Log out").click()
