@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core import mail
@@ -22,6 +23,10 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 
 pytestmark = pytest.mark.e2e
+
+# A page that needs a second on a loaded 2-core machine is not a failure: wait up to 15 s for
+# what a test expects to see (Playwright's default is 5 s).
+expect.set_options(timeout=15_000)
 
 
 @pytest.fixture(scope="session")

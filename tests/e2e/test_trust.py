@@ -94,7 +94,7 @@ def test_a_chair_logs_in_at_the_admin_sets_up_two_factor_and_logs_in_with_a_code
     assert_accessible(page)
     page.get_by_role("link", name="Activate").first.click()
     # Changing how one logs in asks for the password again.
-    expect(page.get_by_role("heading", name="Confirm Access")).to_be_visible()
+    expect(page.get_by_role("heading", name="Confirm it is you")).to_be_visible()
     assert_accessible(page)
     page.locator("#id_password").fill(PASSWORD)
     page.get_by_role("button", name="Confirm").click()
@@ -102,7 +102,7 @@ def test_a_chair_logs_in_at_the_admin_sets_up_two_factor_and_logs_in_with_a_code
     assert_accessible(page)
     page.get_by_label("Authenticator code").fill(totp_code(secret))
     page.get_by_role("button", name="Activate").click()
-    expect(page.get_by_role("heading", name="Recovery Codes")).to_be_visible()
+    expect(page.get_by_role("heading", name="Recovery codes")).to_be_visible()
     assert page.locator("#recovery_codes").input_value().strip()
     assert_accessible(page)
 
@@ -216,11 +216,11 @@ def test_a_chair_adds_a_passkey_and_signs_in_with_it(
     page.get_by_role("link", name="Add").click()
     page.locator("#id_password").fill(PASSWORD)
     page.get_by_role("button", name="Confirm").click()
-    expect(page.get_by_role("heading", name="Add Security Key")).to_be_visible()
+    expect(page.get_by_role("heading", name="Add a security key")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Name").fill("My laptop")
     page.get_by_role("button", name="Add").click()
-    expect(page.get_by_role("heading", name="Recovery Codes")).to_be_visible()
+    expect(page.get_by_role("heading", name="Recovery codes")).to_be_visible()
     csp_clean(page)
 
     page.goto(live_server.url + "/admin/")
