@@ -9,10 +9,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core import mail
+from playwright.sync_api import expect
 
 from tests.conftest import require_service
 
