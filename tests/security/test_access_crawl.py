@@ -23,7 +23,8 @@ The rules, for every response:
   other person's survey and calendar tokens) to anyone at all;
 - an address with an object parameter is public if the anonymous visitor (or any account)
   gets 200 for it (a program's or cohort's page, the application form), and so is an address
-  under a public one (the form's saved-as-you-go draft); otherwise it answers 404 (missing and not yours alike), except:
+  under a public one (the form's saved-as-you-go draft); otherwise it answers 404 (missing
+  and not yours alike), except:
   a 302 to the login page for an anonymous visitor, or to the admin's login for someone
   without admin access on an admin address (the login flow; it is the same for any id); a 405
   for a method the view refuses before looking anything up, when the other method answered by
