@@ -82,7 +82,7 @@ def test_sign_up_apply_as_both_save_a_draft_come_back_submit_and_see_the_status(
     page.get_by_role("button", name="Submit application").click()
 
     expect(page.get_by_text("Your application is submitted")).to_be_visible()
-    assert page.locator(".badge.status-submitted").inner_text() == "Submitted"
+    expect(page.locator(".badge.status-submitted")).to_have_text("Submitted")
     expect(page.get_by_text("Received.")).to_be_visible()
     assert_accessible(page)
 
@@ -106,12 +106,14 @@ def test_submit_with_errors_shows_every_error_and_keeps_the_answers(
     page.get_by_role("button", name="Review your answers").click()
 
     summary = page.locator("#form-errors")
-    assert summary.is_visible()
+    expect(summary).to_be_visible()
     for field in ("job_title", "employer", "capacity", "areas", "meeting_modes"):
-        assert page.locator(
-            f"#div_id_{field} .invalid-feedback, #div_id_{field} + .invalid-feedback, "
-            f"#error_1_id_{field}"
-        ).first.is_visible(), field
+        expect(
+            page.locator(
+                f"#div_id_{field} .invalid-feedback, #div_id_{field} + .invalid-feedback, "
+                f"#error_1_id_{field}"
+            ).first
+        ).to_be_visible()
     assert page.locator("#id_full_name").input_value() == "Hasty <b>Applicant</b>"
     assert page.locator("#id_mentor_offer").input_value() == "Twenty years in acquisitions."
     assert page.locator("#id_years_experience").input_value() == "20"

@@ -57,9 +57,9 @@ def test_a_chair_lands_on_the_cockpit_follows_pairs_at_risk_and_sends_a_nudge(
     assert_accessible(page)
 
     page.get_by_role("link", name="1 pair at risk").click()
-    assert page.get_by_text(
-        "No check-in logged in the 60 days since the introduction."
-    ).is_visible()
+    expect(
+        page.get_by_text("No check-in logged in the 60 days since the introduction.")
+    ).to_be_visible()
     assert_accessible(page)
     page.get_by_role(
         "link", name=f"Nudge {quiet.mentor.full_name} and {quiet.mentee.full_name}"

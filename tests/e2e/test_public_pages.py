@@ -22,7 +22,7 @@ def test_visitor_reads_the_programs_and_a_cohort_timeline(live_server, page, ass
     core = Cohort.objects.get(program__slug="core", slug="2024")
     page.goto(live_server.url + core.get_absolute_url())
     expect(page.get_by_text("September 18, 2023")).to_be_visible()
-    assert page.locator('[aria-current="step"]').inner_text() == "Closed"
+    expect(page.locator('[aria-current="step"]')).to_have_text("Closed")
     assert_accessible(page)
 
 
@@ -52,7 +52,7 @@ def test_home_page_works_on_a_phone(live_server, phone, assert_accessible):
     phone.goto(live_server.url + "/")
     # The menu collapses behind a button on a narrow screen and still opens.
     toggle = phone.get_by_role("button", name="Toggle navigation")
-    assert toggle.is_visible()
+    expect(toggle).to_be_visible()
     toggle.click()
     expect(phone.get_by_role("link", name="Log in")).to_be_visible()
     width = phone.evaluate("document.documentElement.scrollWidth")

@@ -90,8 +90,8 @@ def test_a_chair_adds_a_question_and_an_applicant_answers_it(
     page.goto(url)
     working = page.locator("#section-working")
     question = working.get_by_role("group", name="Language you would like to mentor in")
-    assert question.is_visible()  # in its section, among the built-in questions
-    assert question.locator(".required-mark").is_visible()
+    expect(question).to_be_visible()  # in its section, among the built-in questions
+    expect(question.locator(".required-mark")).to_be_visible()
     assert_accessible(page)
 
     fill_the_rest(page)
@@ -105,8 +105,8 @@ def test_a_chair_adds_a_question_and_an_applicant_answers_it(
     page.get_by_role("button", name="Review your answers").click()
     expect(page.get_by_role("heading", name="Check your answers before you submit")).to_be_visible()
     review = page.locator("dl.answer-summary")
-    assert review.get_by_text("Language you would like to mentor in").is_visible()
-    assert review.get_by_text("Spanish", exact=True).is_visible()
+    expect(review.get_by_text("Language you would like to mentor in")).to_be_visible()
+    expect(review.get_by_text("Spanish", exact=True)).to_be_visible()
     assert_accessible(page)
 
     phone.context.add_cookies(page.context.cookies())

@@ -52,7 +52,7 @@ def test_a_mentee_answers_from_the_emailed_link_on_a_phone_and_the_chair_reads_t
     phone.get_by_role("button", name="Send my answers").click()
     expect(phone.get_by_role("alert").get_by_text("Some answers need another look")).to_be_visible()
     satisfaction = phone.get_by_role("group", name=re.compile("how satisfied are you"))
-    assert satisfaction.get_by_text("Please answer this question.").is_visible()
+    expect(satisfaction.get_by_text("Please answer this question.")).to_be_visible()
     assert_accessible(phone)
 
     fill_every_question(phone, likert_choice=4)
