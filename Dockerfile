@@ -9,4 +9,4 @@ RUN DJANGO_DEBUG=false DJANGO_SECRET_KEY=collectstatic-only python manage.py col
 RUN useradd --create-home mentoring
 USER mentoring
 EXPOSE 8000
-CMD ["gunicorn", "mentoring.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--no-control-socket"]
+CMD ["gunicorn"]

@@ -140,3 +140,51 @@ def test_two_factor_is_required_for_the_admin_when_debug_is_off_unless_told_othe
     assert required(**production, DJANGO_ADMIN_REQUIRES_MFA="false") == "False"
     assert required() == "False"  # the demo: DEBUG on
     assert required(DJANGO_ADMIN_REQUIRES_MFA="true") == "True"
+
+
+def test_database_connections_persist_and_are_checked_before_reuse():
+    code = (
+        "from django.conf import settings as s; d = s.DATABASES['default'];"
+        "print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"
+    )
+
+    def printed(**env) -> str:
+        result = subprocess.run(
+            [sys.executable, "-c", "import django; django.setup();" + code],
+            cwd=ROOT,
+            env=scrubbed_environ(
+                keep_database=False,
+                DJANGO_SETTINGS_MODULE="mentoring.settings",
+                DATABASE_URL="postgres://mentoring@127.0.0.1:5432/mentoring",
+                **env,
+            ),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        return result.stdout.strip() or result.stderr
+
+    assert printed() == "60 True"
+    assert printed(DJANGO_CONN_MAX_AGE="0", DJANGO_CONN_HEALTH_CHECKS="false") == "0 False"
+    assert compose_defaults()["DJANGO_CONN_MAX_AGE"] == "60"
+
+
+def test_gunicorn_runs_threaded_workers_from_its_config_file():
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    result = subprocess.run(
+        [str(gunicorn), "--print-config"],
+        cwd=ROOT,
+        env=scrubbed_environ(keep_database=False, WEB_CONCURRENCY="2"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    config = {
+        name.strip(): value.strip()
+        for name, _, value in (line.partition("=") for line in result.stdout.splitlines())
+    }
+    assert config["wsgi_app"] == "mentoring.wsgi:application"
+    assert config["worker_class"] == "gthread"
+    assert config["workers"] == "2"
+    assert int(config["threads"]) > 1
+    assert "gunicorn" in COMPOSE_FILE.read_text().split("  web:", 1)[1].split("ports:")[0]
