@@ -260,6 +260,10 @@ class ApplicationForm(forms.ModelForm):
                     self.add_error(None, message)
         return cleaned
 
+    def validate_constraints(self):
+        """Nothing to ask the database: the model's validators already bound the capacity (the
+        one check constraint), and the service owns one application per person and cohort."""
+
     def answers(self) -> dict:
         """The answers that passed validation (a draft keeps these even if others did not); the
         program's own questions under "questions", by question id."""

@@ -9,6 +9,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from tests.accounts.factories import UserFactory
+from tests.applications.helpers import complete_answers
 from tests.scale import site_of_size
 
 pytestmark = pytest.mark.django_db
@@ -60,3 +62,22 @@ def test_a_page_takes_the_same_queries_at_both_sizes_within_the_budget(client, p
     counts = [page_queries(client, site, page) for site in (small, large)]
     assert counts[0] == counts[1], f"{page}: {counts[0]} queries, then {counts[1]}"
     assert counts[1] <= BUDGET, f"{page}: {counts[1]} queries"
+
+
+def submission_queries(client, site) -> int:
+    applicant = UserFactory()
+    client.force_login(applicant)
+    data = {**complete_answers(site.open_cohort), "email": applicant.email, "action": "submit"}
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(site.url("apply"), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return len(captured)
+
+
+def test_one_complete_submission_takes_the_same_queries_at_both_sizes_within_the_budget(client):
+    counts = []
+    for site in (site_of_size(SMALL), site_of_size(LARGE)):
+        submission_queries(client, site)  # the first submission takes the cohort's questions
+        counts.append(submission_queries(client, site))
+    assert counts[0] == counts[1], f"{counts[0]} queries, then {counts[1]}"
+    assert counts[1] <= BUDGET, f"{counts[1]} queries"
