@@ -1,7 +1,7 @@
 """The figures of one cohort that come from its applications and pairings: applications by role
 and status, supply and demand by area, library types, states, match rate, announcement timing,
-and (staff only) the opt-in demographics in aggregate. One aggregate query each; the first
-three share one (application_counts).
+and (staff only) the opt-in demographics in aggregate. One aggregate query each; the figures
+drawn from the applications alone share one (application_counts).
 """
 
 import datetime as dt
@@ -14,7 +14,6 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
 )
@@ -61,11 +60,11 @@ class ApplicationFigures:
 
 
 def application_counts(*, cohort: Cohort) -> list[dict]:
-    """The cohort's applications counted by role, status, library type and state: one query
-    that the applications, library-type and state figures share."""
+    """The cohort's applications counted by role, status, library type, state and capacity:
+    one query that the applications, library-type, state and mentor figures share."""
     return list(
         Application.objects.filter(cohort=cohort)
-        .values("role", "status", "library_type", "state")
+        .values("role", "status", "library_type", "state", "capacity")
         .annotate(n=Count("id"))
         .order_by()
     )
@@ -258,7 +257,7 @@ class MatchFigures:
         return percent(self.matched, self.mentees)
 
 
-def match_figures(*, cohort: Cohort) -> MatchFigures:
+def match_figures(*, cohort: Cohort, counted: list[dict] | None = None) -> MatchFigures:
     """Match rate of the mentees in the cycle, and why the others have no pairing.
 
     Matched means a pairing approved or beyond (approved, announced, active, completed).
@@ -297,24 +296,26 @@ def match_figures(*, cohort: Cohort) -> MatchFigures:
         (str(label), reasons[key]) for key, label in UNMATCHED_REASONS.items() if key in reasons
     ]
 
-    taken = (
-        Pairing.objects.filter(mentor=OuterRef("pk"), status__in=counting)
-        .order_by()  # the default ordering's joins would group by more than the mentor
-        .values("mentor")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
-    mentor_side = _pool(Application.objects.filter(cohort=cohort, role__in=MENTOR_ROLES)).annotate(
-        taken=Coalesce(Subquery(taken, output_field=IntegerField()), 0),
-        offered=Coalesce("capacity", Value(cohort.default_mentor_capacity)),
-    )
+    default = cohort.default_mentor_capacity
     mentor_totals = {"mentors": 0, "matched": 0, "places": 0, "filled": 0}
-    for row in mentor_side.values("offered", "taken").annotate(n=Count("id")).order_by():
-        mentor_totals["mentors"] += row["n"]
-        mentor_totals["places"] += row["n"] * row["offered"]
-        if row["taken"]:
-            mentor_totals["matched"] += row["n"]
-            mentor_totals["filled"] += row["n"] * min(row["taken"], row["offered"])
+    for row in application_counts(cohort=cohort) if counted is None else counted:
+        if row["role"] in MENTOR_ROLES and row["status"] not in OUT_OF_POOL:
+            mentor_totals["mentors"] += row["n"]
+            mentor_totals["places"] += row["n"] * (
+                row["capacity"] or cohort.default_mentor_capacity
+            )
+    # The places taken, per mentor with any: one grouped count over the cohort's pairings.
+    taken = (
+        Pairing.objects.filter(cohort=cohort, status__in=counting, mentor__role__in=MENTOR_ROLES)
+        .exclude(mentor__status__in=OUT_OF_POOL)
+        .order_by()
+        .values("mentor_id", "mentor__capacity")
+        .annotate(n=Count("id"))
+    )
+    for row in taken:
+        offered = row["mentor__capacity"] or default
+        mentor_totals["matched"] += 1
+        mentor_totals["filled"] += min(row["n"], offered)
     chart = BarChart(
         key="unmatched",
         title=_("Why mentees have no pairing"),

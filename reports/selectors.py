@@ -141,7 +141,7 @@ def cohort_report(*, cohort: Cohort, user, now: dt.datetime | None = None) -> Co
         supply_demand=supply_and_demand(cohort=cohort),
         library_types=library_types(cohort=cohort, counted=counted),
         states=states_and_territories(cohort=cohort, counted=counted),
-        matching=match_figures(cohort=cohort),
+        matching=match_figures(cohort=cohort, counted=counted),
         timing=announcement_timing(cohort=cohort),
         demographics=demographic_figures(cohort=cohort) if may_see_demographics(user) else None,
         questions=question_figures(cohort=cohort),
