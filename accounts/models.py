@@ -1,3 +1,4 @@
+import functools
 import zoneinfo
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -6,24 +7,33 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+# The zones people in the association's states and territories use, as the time-zone menus
+# list them first (the members are mostly there).
+AMERICAN_ZONES = (
+    ("America/New_York", _("Eastern (New York)")),
+    ("America/Chicago", _("Central (Chicago)")),
+    ("America/Denver", _("Mountain (Denver)")),
+    ("America/Phoenix", _("Mountain, no daylight saving (Phoenix)")),
+    ("America/Los_Angeles", _("Pacific (Los Angeles)")),
+    ("America/Anchorage", _("Alaska (Anchorage)")),
+    ("Pacific/Honolulu", _("Hawaii (Honolulu)")),
+    ("America/Puerto_Rico", _("Atlantic (Puerto Rico, US Virgin Islands)")),
+    ("Pacific/Guam", _("Chamorro (Guam, Northern Mariana Islands)")),
+    ("Pacific/Pago_Pago", _("Samoa (American Samoa)")),
+)
+
+
+@functools.cache
+def other_zones() -> tuple[tuple[str, str], ...]:
+    """Every other IANA zone, by name (read from tzdata once a process: a scan of the disk)."""
+    named = {zone for zone, _label in AMERICAN_ZONES}
+    others = sorted(z for z in zoneinfo.available_timezones() if z not in named and "/" in z)
+    return tuple((zone, zone.replace("_", " ")) for zone in others)
+
 
 def time_zone_choices() -> list[tuple[str, str]]:
     """American zones first (the members are mostly there), then every other IANA zone."""
-    american = [
-        ("America/New_York", _("Eastern (New York)")),
-        ("America/Chicago", _("Central (Chicago)")),
-        ("America/Denver", _("Mountain (Denver)")),
-        ("America/Phoenix", _("Mountain, no daylight saving (Phoenix)")),
-        ("America/Los_Angeles", _("Pacific (Los Angeles)")),
-        ("America/Anchorage", _("Alaska (Anchorage)")),
-        ("Pacific/Honolulu", _("Hawaii (Honolulu)")),
-        ("America/Puerto_Rico", _("Atlantic (Puerto Rico, US Virgin Islands)")),
-        ("Pacific/Guam", _("Chamorro (Guam, Northern Mariana Islands)")),
-        ("Pacific/Pago_Pago", _("Samoa (American Samoa)")),
-    ]
-    named = {zone for zone, _label in american}
-    others = sorted(z for z in zoneinfo.available_timezones() if z not in named and "/" in z)
-    return american + [(zone, zone.replace("_", " ")) for zone in others]
+    return [*AMERICAN_ZONES, *other_zones()]
 
 
 class UserManager(BaseUserManager):

@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import time_zone_choices
+from accounts.widgets import TimeZoneSelect
 from cohorts.models import Cohort
 
 from . import eligibility
@@ -61,7 +62,9 @@ class ApplicationForm(forms.ModelForm):
         choices=[("", _("Choose…")), *STATE_CHOICES],
         required=False,
     )
-    time_zone = forms.ChoiceField(label=_("Time zone"), required=False)
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"), required=False, widget=TimeZoneSelect(blank_label=_("Choose…"))
+    )
     membership_status = forms.ChoiceField(
         label=_("Membership"), widget=forms.RadioSelect, required=False
     )
@@ -256,6 +259,10 @@ class ApplicationForm(forms.ModelForm):
                 elif name not in self.fields:
                     self.add_error(None, message)
         return cleaned
+
+    def validate_constraints(self):
+        """Nothing to ask the database: the model's validators already bound the capacity (the
+        one check constraint), and the service owns one application per person and cohort."""
 
     def answers(self) -> dict:
         """The answers that passed validation (a draft keeps these even if others did not); the

@@ -30,21 +30,37 @@ def receipts_left(*, applicant: User, now: dt.datetime) -> int:
     return max(0, RECEIPTS_PER_DAY - sent)
 
 
-def receipt(*, application: Application, kind: str, template: str, now: dt.datetime) -> bool:
+def receipt(
+    *,
+    application: Application,
+    kind: str,
+    template: str,
+    now: dt.datetime,
+    new: bool = False,
+    areas=None,
+    answered=None,
+) -> bool:
     """Email the applicant a receipt of their submission or withdrawal, to their account's
-    address, unless they already had RECEIPTS_PER_DAY today. Returns whether it was created."""
+    address, unless they already had RECEIPTS_PER_DAY today. Returns whether it was created.
+
+    `new`: the application was created by this very transaction, so no receipt is about it
+    yet. `areas` and `answered` (see answer_summary) spare reading back what was just saved."""
     if not receipts_left(applicant=application.applicant, now=now):
         logger.info("No %s receipt for application %s: daily limit", kind, application.pk)
         return False
     # Numbered per application: the caller holds the application's row lock, so two receipts
     # never take one number, and a double click (which changes nothing) asks for none.
-    number = Notification.objects.filter(kind=kind, about__application=application.pk).count()
+    number = (
+        0
+        if new
+        else Notification.objects.filter(kind=kind, about__application=application.pk).count()
+    )
     _notification, created = notification_create(
         key=f"{kind.replace('_', '-')}:{application.pk}:{number + 1}",
         kind=kind,
         to=application.mail_to,
         template=template,
-        context=_email_context(application),
+        context=_email_context(application, areas=areas, answered=answered),
         user=application.applicant,
         cohort=application.cohort,
         about={"application": application.pk},
@@ -52,14 +68,14 @@ def receipt(*, application: Application, kind: str, template: str, now: dt.datet
     return created
 
 
-def _email_context(application: Application) -> dict:
+def _email_context(application: Application, *, areas=None, answered=None) -> dict:
     cohort = application.cohort
     return {
         "application": application,
         "cohort": cohort,
         "program": cohort.program,
         "program_name": cohort.program.name,
-        "summary": answer_summary(application),
+        "summary": answer_summary(application, areas=areas, answered=answered),
         "deadline": cohort.application_deadline,
         "reader_zone": person_zone(application.time_zone, application.applicant.time_zone),
     }

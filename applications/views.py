@@ -58,6 +58,8 @@ def apply(request, program_slug, cohort_slug):
         action=action,
         answers=answers,
         valid=valid,
+        questions=questions,
+        application=application,
     )
     return _apply_response(request, cohort, form, result)
 

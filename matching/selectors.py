@@ -3,7 +3,8 @@
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -247,32 +248,84 @@ class WaitlistOffer:
         return abs(self.mentor_places - self.mentees_waiting)
 
 
+def _accepted(cohort: Cohort):
+    return Application.objects.filter(cohort=cohort, status=Application.Status.ACCEPTED)
+
+
+def _places(cohort: Cohort):
+    """A mentor's places: their capacity, else the cohort's default."""
+    return Coalesce("capacity", Value(cohort.default_mentor_capacity))
+
+
 def waitlist_offer(*, cohort: Cohort) -> WaitlistOffer:
     """When a place frees (a pairing dissolved, a mentor with room), the committee is offered
     the waitlist: waitlisted mentees if accepted mentors have free places beyond the accepted
-    mentees still waiting, waitlisted mentors if accepted mentees are waiting with no place."""
-    applications = list(
-        Application.objects.filter(
-            cohort=cohort,
-            status__in=(Application.Status.ACCEPTED, Application.Status.WAITLISTED),
-        )
+    mentees still waiting, waitlisted mentors if accepted mentees are waiting with no place.
+
+    Two queries whatever the cohort's size: the free places and the waiting mentees counted
+    by the database, then the waitlisted applications (none when the two are even)."""
+    current = Pairing.objects.current()
+    taken = Coalesce(
+        Subquery(
+            current.filter(mentor=OuterRef("pk"))
+            .order_by()
+            .values("mentor")
+            .annotate(n=Count("pk"))
+            .values("n")
+        ),
+        0,
+    )
+    as_mentor = Q(role__in=(Application.Role.MENTOR, Application.Role.BOTH))
+    counts = _accepted(cohort).aggregate(
+        free=Coalesce(Sum(Greatest(_places(cohort) - taken, Value(0)), filter=as_mentor), 0),
+        waiting=Count(
+            "pk",
+            filter=Q(role__in=(Application.Role.MENTEE, Application.Role.BOTH))
+            & ~Q(Exists(current.filter(mentee=OuterRef("pk")))),
+        ),
+    )
+    places, waiting = counts["free"], counts["waiting"]
+    offer = WaitlistOffer(mentor_places=places, mentees_waiting=waiting)
+    if places == waiting:
+        return offer
+    waitlisted = list(
+        Application.objects.filter(cohort=cohort, status=Application.Status.WAITLISTED)
         .select_related("applicant")
         .order_by("-priority", "submitted_at", "pk")
     )
-    for application in applications:
+    for application in waitlisted:
         application.cohort = cohort
-    accepted = [a for a in applications if a.status == Application.Status.ACCEPTED]
-    waitlisted = [a for a in applications if a.status == Application.Status.WAITLISTED]
-    current = list(
-        Pairing.objects.filter(cohort=cohort).current().values_list("mentor_id", "mentee_id")
-    )
-    taken = Counter(mentor for mentor, _mentee in current)  # proposals hold a place too
-    paired_mentees = {mentee for _mentor, mentee in current}
-    places = sum(max(0, a.mentor_capacity - taken[a.pk]) for a in accepted if a.is_mentor)
-    waiting = sum(1 for a in accepted if a.is_mentee and a.pk not in paired_mentees)
-    offer = WaitlistOffer(mentor_places=places, mentees_waiting=waiting)
     if places > waiting:
         offer.mentees = [a for a in waitlisted if a.is_mentee]
-    elif waiting > places:
+    else:
         offer.mentors = [a for a in waitlisted if a.is_mentor]
     return offer
+
+
+@dataclass
+class PoolCounts:
+    mentees: int
+    mentors: int
+    places: int
+    locked: int
+    approved: int
+
+
+def pool_counts(*, cohort: Cohort) -> PoolCounts:
+    """What a run would work with, counted by the database (two queries): accepted mentees,
+    mentors and their places, and the current pairings a run keeps (locked, approved)."""
+    as_mentor = Q(role__in=(Application.Role.MENTOR, Application.Role.BOTH))
+    people = _accepted(cohort).aggregate(
+        mentees=Count("pk", filter=Q(role__in=(Application.Role.MENTEE, Application.Role.BOTH))),
+        mentors=Count("pk", filter=as_mentor),
+        places=Coalesce(Sum(_places(cohort), filter=as_mentor), 0),
+    )
+    kept = (
+        Pairing.objects.filter(cohort=cohort)
+        .current()
+        .aggregate(
+            locked=Count("pk", filter=Q(locked=True)),
+            approved=Count("pk", filter=Q(status=Pairing.Status.APPROVED)),
+        )
+    )
+    return PoolCounts(**people, **kept)

@@ -31,14 +31,20 @@ LIVE_APPLICATION_STATUSES = (
 )
 
 
-def pairings_for_user(user) -> QuerySet[Pairing]:
+def pairings_for_user(user, *, application_ids: list[int] | None = None) -> QuerySet[Pairing]:
     """Announced pairings `user` is a partner in, from their announcement time on; proposed,
-    approved, dissolved and not-yet-announced ones are not."""
+    approved, dissolved and not-yet-announced ones are not.
+
+    `application_ids`, the ids of the user's own applications when already loaded, turns the
+    lookup into `mentor_id IN (...) OR mentee_id IN (...)`, which the indexes of both columns
+    answer; the join through both sides' applications reads every pairing."""
     if not user.is_authenticated:
         return Pairing.objects.none()
-    return Pairing.objects.visible_to_partners().filter(
-        Q(mentor__applicant=user) | Q(mentee__applicant=user)
-    )
+    if application_ids is not None:
+        mine = Q(mentor_id__in=application_ids) | Q(mentee_id__in=application_ids)
+    else:
+        mine = Q(mentor__applicant=user) | Q(mentee__applicant=user)
+    return Pairing.objects.visible_to_partners().filter(mine)
 
 
 def pairing_for_participant(*, user, pairing_id: int) -> Pairing:
@@ -225,17 +231,15 @@ def _participant_applications(user) -> QuerySet[Application]:
     )
 
 
-def _user_pairings(user) -> QuerySet[Pairing]:
+def _user_pairings(user, application_ids: list[int]) -> QuerySet[Pairing]:
     notes = GoalProgressNote.objects.select_related("author").order_by("-date", "-pk")
     goals = Goal.objects.prefetch_related(Prefetch("progress_notes", queryset=notes)).order_by(
         "created_at", "pk"
     )
     return (
-        pairings_for_user(user)
+        pairings_for_user(user, application_ids=application_ids)
         .select_related("cohort__program", "mentor__applicant", "mentee__applicant")
         .prefetch_related(
-            "mentor__areas",
-            "mentee__areas",
             Prefetch("goals", queryset=goals),
             Prefetch(
                 "check_ins",
@@ -301,8 +305,25 @@ def _participation(
     )
 
 
+def _areas_of(application_ids: set[int]) -> dict[int, list[AreaOfInterest]]:
+    """{application id: its areas}, for both sides of the pairings in one query."""
+    areas: dict[int, list[AreaOfInterest]] = {}
+    links = Application.areas.through.objects.filter(application_id__in=application_ids)
+    links = links.select_related("areaofinterest").order_by(
+        "areaofinterest__order", "areaofinterest__name"
+    )
+    for link in links:
+        areas.setdefault(link.application_id, []).append(link.areaofinterest)
+    return areas
+
+
 def _pairing_view(
-    pairing: Pairing, application: Application, *, today: dt.date, shared: dict | None = None
+    pairing: Pairing,
+    application: Application,
+    *,
+    today: dt.date,
+    areas: dict[int, list[AreaOfInterest]],
+    shared: dict | None = None,
 ):
     """The pairing as `application`'s side sees it; None when it is not theirs."""
     if pairing.mentor_id == application.pk:
@@ -311,12 +332,12 @@ def _pairing_view(
         my_role, me, partner = "mentee", pairing.mentee, pairing.mentor
     else:
         return None
-    my_areas = {a.pk for a in me.areas.all()}
+    my_areas = {a.pk for a in areas.get(me.pk, [])}
     return PairingView(
         pairing=pairing,
         my_role=my_role,
         partner=partner,
-        shared_areas=[a for a in partner.areas.all() if a.pk in my_areas],
+        shared_areas=[a for a in areas.get(partner.pk, []) if a.pk in my_areas],
         goals=list(pairing.goals.all()),
         check_ins=list(pairing.check_ins.all()),
         my_reports=pairing.my_reports,
@@ -336,26 +357,27 @@ def participations_for_user(*, user, now: dt.datetime | None = None) -> list[Par
     A fixed number of queries however many goals, notes and check-ins there are.
     """
     now = now or timezone.now()
+    applications = list(_participant_applications(user))
     pairings_by_cohort: dict[int, list[Pairing]] = {}
-    pairings = list(_user_pairings(user))
+    pairings = list(_user_pairings(user, [a.pk for a in applications]))
     for pairing in pairings:
         pairings_by_cohort.setdefault(pairing.cohort_id, []).append(pairing)
-    shared = answers_shown_to_partners(
-        {p.mentor_id for p in pairings} | {p.mentee_id for p in pairings}
-    )
+    both_sides = {p.mentor_id for p in pairings} | {p.mentee_id for p in pairings}
+    shared = answers_shown_to_partners(both_sides)
+    areas = _areas_of(both_sides) if pairings else {}
     surveys_by_cohort: dict[int, list[Invitation]] = {}
     for invitation in open_invitations_for_user(user=user, now=now):
         surveys_by_cohort.setdefault(invitation.survey.cohort_id, []).append(invitation)
 
     participations = []
-    for application in _participant_applications(user):
+    for application in applications:
         cohort = application.cohort
         participation = _participation(
             application, user=user, now=now, surveys=surveys_by_cohort.get(cohort.pk, [])
         )
         today = now.astimezone(cohort.tz).date()
         for pairing in pairings_by_cohort.get(cohort.pk, []):
-            view = _pairing_view(pairing, application, today=today, shared=shared)
+            view = _pairing_view(pairing, application, today=today, areas=areas, shared=shared)
             if view is not None:
                 participation.pairings.append(view)
         participations.append(participation)

@@ -1,6 +1,7 @@
 """The figures of one cohort that come from its applications and pairings: applications by role
 and status, supply and demand by area, library types, states, match rate, announcement timing,
-and (staff only) the opt-in demographics in aggregate. One aggregate query each.
+and (staff only) the opt-in demographics in aggregate. One aggregate query each; the figures
+drawn from the applications alone share one (application_counts).
 """
 
 import datetime as dt
@@ -13,7 +14,6 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
 )
@@ -59,15 +59,24 @@ class ApplicationFigures:
     chart: BarChart
 
 
-def applications_by_role_and_status(*, cohort: Cohort) -> ApplicationFigures:
-    counts: dict[tuple[str, str], int] = {}
-    for row in (
+def application_counts(*, cohort: Cohort) -> list[dict]:
+    """The cohort's applications counted by role, status, library type, state and capacity:
+    one query that the applications, library-type, state and mentor figures share."""
+    return list(
         Application.objects.filter(cohort=cohort)
-        .values("role", "status")
+        .values("role", "status", "library_type", "state", "capacity")
         .annotate(n=Count("id"))
         .order_by()
-    ):
-        counts[(row["role"], row["status"])] = row["n"]
+    )
+
+
+def applications_by_role_and_status(
+    *, cohort: Cohort, counted: list[dict] | None = None
+) -> ApplicationFigures:
+    counts: dict[tuple[str, str], int] = {}
+    for row in application_counts(cohort=cohort) if counted is None else counted:
+        key = (row["role"], row["status"])
+        counts[key] = counts.get(key, 0) + row["n"]
     drafts = sum(n for (_role, status), n in counts.items() if status == Status.DRAFT)
     by_status = []
     for status in REPORTED_STATUSES:
@@ -181,21 +190,24 @@ def _by_role_chart(*, key: str, title: str, rows: list[tuple[str, int, int]]) ->
     )
 
 
-def _count_by_role(cohort: Cohort, field_name: str) -> list[tuple[str, int, int]]:
-    return [
-        (row[field_name], row["mentors"], row["mentees"])
-        for row in _pool(Application.objects.filter(cohort=cohort))
-        .values(field_name)
-        .annotate(
-            mentors=Count("id", filter=Q(role__in=MENTOR_ROLES)),
-            mentees=Count("id", filter=Q(role__in=MENTEE_ROLES)),
-        )
-        .order_by()
-    ]
+def _count_by_role(
+    cohort: Cohort, field_name: str, counted: list[dict] | None
+) -> list[tuple[str, int, int]]:
+    """(value of `field_name`, mentors, mentees) among the applications in the cycle."""
+    totals: dict[str, list[int]] = {}
+    for row in application_counts(cohort=cohort) if counted is None else counted:
+        if row["status"] in OUT_OF_POOL:
+            continue
+        mentors_mentees = totals.setdefault(row[field_name], [0, 0])
+        if row["role"] in MENTOR_ROLES:
+            mentors_mentees[0] += row["n"]
+        if row["role"] in MENTEE_ROLES:
+            mentors_mentees[1] += row["n"]
+    return [(value, mentors, mentees) for value, (mentors, mentees) in totals.items()]
 
 
-def library_types(*, cohort: Cohort) -> BarChart:
-    counts = {value: (m, e) for value, m, e in _count_by_role(cohort, "library_type")}
+def library_types(*, cohort: Cohort, counted: list[dict] | None = None) -> BarChart:
+    counts = {value: (m, e) for value, m, e in _count_by_role(cohort, "library_type", counted)}
     rows = [(str(label), *counts.pop(value, (0, 0))) for value, label in LibraryType.choices]
     if "" in counts:
         rows.append((_("Not given"), *counts.pop("")))
@@ -205,13 +217,13 @@ def library_types(*, cohort: Cohort) -> BarChart:
     )
 
 
-def states_and_territories(*, cohort: Cohort) -> BarChart:
+def states_and_territories(*, cohort: Cohort, counted: list[dict] | None = None) -> BarChart:
     def label(code: str) -> str:
         if code == OUTSIDE_US:
             return _("Outside the United States")
         return STATE_NAMES.get(code) or _("Not given")
 
-    rows = [(label(code), m, e) for code, m, e in _count_by_role(cohort, "state")]
+    rows = [(label(code), m, e) for code, m, e in _count_by_role(cohort, "state", counted)]
     rows.sort(key=lambda row: (-(row[1] + row[2]), row[0]))
     return _by_role_chart(key="states", title=_("States and territories"), rows=rows)
 
@@ -245,7 +257,7 @@ class MatchFigures:
         return percent(self.matched, self.mentees)
 
 
-def match_figures(*, cohort: Cohort) -> MatchFigures:
+def match_figures(*, cohort: Cohort, counted: list[dict] | None = None) -> MatchFigures:
     """Match rate of the mentees in the cycle, and why the others have no pairing.
 
     Matched means a pairing approved or beyond (approved, announced, active, completed).
@@ -284,23 +296,26 @@ def match_figures(*, cohort: Cohort) -> MatchFigures:
         (str(label), reasons[key]) for key, label in UNMATCHED_REASONS.items() if key in reasons
     ]
 
-    taken = (
-        Pairing.objects.filter(mentor=OuterRef("pk"), status__in=counting)
-        .values("mentor")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
-    mentor_side = _pool(Application.objects.filter(cohort=cohort, role__in=MENTOR_ROLES)).annotate(
-        taken=Coalesce(Subquery(taken, output_field=IntegerField()), 0),
-        offered=Coalesce("capacity", Value(cohort.default_mentor_capacity)),
-    )
+    default = cohort.default_mentor_capacity
     mentor_totals = {"mentors": 0, "matched": 0, "places": 0, "filled": 0}
-    for row in mentor_side.values("offered", "taken").annotate(n=Count("id")).order_by():
-        mentor_totals["mentors"] += row["n"]
-        mentor_totals["places"] += row["n"] * row["offered"]
-        if row["taken"]:
-            mentor_totals["matched"] += row["n"]
-            mentor_totals["filled"] += row["n"] * min(row["taken"], row["offered"])
+    for row in application_counts(cohort=cohort) if counted is None else counted:
+        if row["role"] in MENTOR_ROLES and row["status"] not in OUT_OF_POOL:
+            mentor_totals["mentors"] += row["n"]
+            mentor_totals["places"] += row["n"] * (
+                row["capacity"] or cohort.default_mentor_capacity
+            )
+    # The places taken, per mentor with any: one grouped count over the cohort's pairings.
+    taken = (
+        Pairing.objects.filter(cohort=cohort, status__in=counting, mentor__role__in=MENTOR_ROLES)
+        .exclude(mentor__status__in=OUT_OF_POOL)
+        .order_by()
+        .values("mentor_id", "mentor__capacity")
+        .annotate(n=Count("id"))
+    )
+    for row in taken:
+        offered = row["mentor__capacity"] or default
+        mentor_totals["matched"] += 1
+        mentor_totals["filled"] += min(row["n"], offered)
     chart = BarChart(
         key="unmatched",
         title=_("Why mentees have no pairing"),

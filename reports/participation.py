@@ -176,20 +176,17 @@ def last_contact(*, cohort: Cohort, now: dt.datetime) -> BarChart:
 
 
 def orientation_line(*, cohort: Cohort) -> str | None:
-    in_pairs = Q(
-        Exists(
-            Pairing.objects.filter(
-                Q(mentor=OuterRef("pk")) | Q(mentee=OuterRef("pk")),
-                status__in=Pairing.ANNOUNCED_STATUSES,
-            )
-        )
-    )
-    went = Exists(
-        Attendance.objects.filter(application=OuterRef("pk"), milestone__isnull=True, attended=True)
-    )
-    totals = Application.objects.filter(cohort=cohort).aggregate(
-        participants=Count("id", filter=in_pairs),
-        attended=Count("id", filter=in_pairs & Q(went)),
+    """How many of the cohort's participants (a side of an announced pairing) attended the
+    orientation: one aggregate over the set of both sides' ids, so its time grows with the
+    cohort, not with its square (an EXISTS over mentor OR mentee per application did)."""
+    announced = Pairing.objects.filter(
+        cohort=cohort, status__in=Pairing.ANNOUNCED_STATUSES
+    ).order_by()
+    people = announced.values("mentor_id").union(announced.values("mentee_id"))
+    went = Q(attendance__milestone__isnull=True, attendance__attended=True)
+    totals = Application.objects.filter(pk__in=people).aggregate(
+        participants=Count("id", distinct=True),
+        attended=Count("id", filter=went, distinct=True),
     )
     if not totals["participants"]:
         return None

@@ -30,6 +30,7 @@ from .cohort_figures import (
     Status,
     SupplyAndDemand,
     announcement_timing,
+    application_counts,
     applications_by_role_and_status,
     demographic_figures,
     library_types,
@@ -133,13 +134,14 @@ def cohort_report(*, cohort: Cohort, user, now: dt.datetime | None = None) -> Co
     if attendance:
         goals.lines.append(attendance)
     survey, survey_figures = surveys.survey_section(cohort=cohort)
+    counted = application_counts(cohort=cohort)
     return CohortReport(
         cohort=cohort,
-        applications=applications_by_role_and_status(cohort=cohort),
+        applications=applications_by_role_and_status(cohort=cohort, counted=counted),
         supply_demand=supply_and_demand(cohort=cohort),
-        library_types=library_types(cohort=cohort),
-        states=states_and_territories(cohort=cohort),
-        matching=match_figures(cohort=cohort),
+        library_types=library_types(cohort=cohort, counted=counted),
+        states=states_and_territories(cohort=cohort, counted=counted),
+        matching=match_figures(cohort=cohort, counted=counted),
         timing=announcement_timing(cohort=cohort),
         demographics=demographic_figures(cohort=cohort) if may_see_demographics(user) else None,
         questions=question_figures(cohort=cohort),

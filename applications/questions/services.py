@@ -63,11 +63,14 @@ def cohort_questions_freeze(*, cohort: Cohort, now: dt.datetime | None = None) -
     return True
 
 
-def answers_save(*, application, questions: Iterable[CohortQuestion], answers: dict) -> None:
+def answers_save(
+    *, application, questions: Iterable[CohortQuestion], answers: dict
+) -> list[tuple[CohortQuestion, object]]:
     """Store the answers given for `questions` ({question id: value}); an empty answer removes
     the stored one. Questions not in `answers` keep their stored answer. Runs in the calling
     service's transaction; raises ValidationError (by field name) on an answer that breaks its
-    question's rules, whichever way it arrived."""
+    question's rules, whichever way it arrived. Returns (question, value) of each answer
+    stored, in the order of `questions`."""
     by_id = {q.pk: q for q in questions}
     keep, drop, errors = [], [], {}
     for question_id, value in answers.items():
@@ -94,6 +97,8 @@ def answers_save(*, application, questions: Iterable[CohortQuestion], answers: d
             unique_fields=["application", "question"],
             update_fields=["value"],
         )
+    order = {q.pk: n for n, q in enumerate(by_id.values())}
+    return [(a.question, a.value) for a in sorted(keep, key=lambda a: order[a.question.pk])]
 
 
 @transaction.atomic

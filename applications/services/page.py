@@ -35,6 +35,10 @@ logger = logging.getLogger(__name__)
 AUTOSAVED_STATUSES = (Application.Status.DRAFT, Application.Status.WITHDRAWN)
 
 
+# application_save's `application` when the caller did not read it.
+UNREAD = object()
+
+
 class SaveOutcome(StrEnum):
     """What became of the application page's Save draft or Submit."""
 
@@ -90,9 +94,12 @@ def application_save(
     answers: dict,
     valid: bool,
     now: dt.datetime | None = None,
+    questions: list | None = None,
+    application: Application | object | None = UNREAD,
 ) -> SaveResult:
     """The application page's Save draft, Review or Submit (`action`): decide what to save and
-    what to tell the applicant.
+    what to tell the applicant. `questions` (the cohort's) and `application` (the person's to
+    the cohort, or None) spare reading them again when the page already has them.
 
     Only Save draft makes a draft. Review and Submit save nothing unless every answer passes:
     the page shows every error at once beside its field, with everything typed still in it.
@@ -103,14 +110,17 @@ def application_save(
     every answer passed the page's checks in application_form_mode's mode.
     """
     now = now or timezone.now()
-    application = Application.objects.filter(cohort=cohort, applicant=applicant).first()
+    if application is UNREAD:
+        application = Application.objects.filter(cohort=cohort, applicant=applicant).first()
     refusal = application_refusal(cohort=cohort, application=application, now=now)
     if refusal is not None and refusal.outcome == SaveOutcome.CLOSED:
         return _closed(cohort, applicant, answers, application, now)
     if refusal is not None:
         return refusal
     if application_form_mode(application=application, action=action) == "submit":
-        return _submit(cohort, applicant, answers, valid, application, now, action=action)
+        return _submit(
+            cohort, applicant, answers, valid, application, now, action=action, questions=questions
+        )
     return _draft(cohort, applicant, answers, valid, application, now)
 
 
@@ -212,8 +222,11 @@ def _submit(
     now: dt.datetime,
     *,
     action: str,
+    questions: list | None,
 ) -> SaveResult:
     submitted = application is not None and application.status == Application.Status.SUBMITTED
+    if questions is None:
+        questions = cohort_questions(cohort=cohort)
     if not valid:
         return _needs_attention(application)
     if action == "review":
@@ -221,7 +234,7 @@ def _submit(
             cohort=cohort,
             role=answers.get("role") or "",
             answers=answers,
-            questions=cohort_questions(cohort=cohort),
+            questions=questions,
         )
         if errors:
             return _needs_attention(application, {k: [v] for k, v in errors.items()})
@@ -231,7 +244,14 @@ def _submit(
             _("Check your answers below, then submit your application."),
         )
     try:
-        saved = application_submit(cohort=cohort, applicant=applicant, answers=answers, now=now)
+        saved = application_submit(
+            cohort=cohort,
+            applicant=applicant,
+            answers=answers,
+            now=now,
+            questions=questions,
+            started=application is not None,
+        )
     except ValidationError as error:
         return _needs_attention(application, error.message_dict)
     except ApplicationLocked as error:

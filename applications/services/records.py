@@ -5,6 +5,7 @@ the outbox inside that transaction, with keys that make a retry or a double clic
 """
 
 import datetime as dt
+import functools
 import logging
 
 from django.conf import settings
@@ -120,11 +121,18 @@ def _apply_answers(application: Application, answers: dict) -> None:
     application.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
 
 
-def _save_areas(application: Application, answers: dict) -> None:
-    if "areas" in answers:
-        areas = answers["areas"] or []
-        allowed = [a for a in areas if a.program_id == application.cohort.program_id]
+def _save_areas(application: Application, answers: dict, *, new: bool = False) -> list | None:
+    """Store the areas answered (those of the cohort's program); None when not answered. A new
+    application has none yet to compare with."""
+    if "areas" not in answers:
+        return None
+    areas = answers["areas"] or []
+    allowed = [a for a in areas if a.program_id == application.cohort.program_id]
+    if new:
+        application.areas.add(*allowed)
+    else:
         application.areas.set(allowed)
+    return allowed
 
 
 @transaction.atomic
@@ -155,26 +163,62 @@ def application_save_draft(
     return application
 
 
-@transaction.atomic
 def application_submit(
-    *, cohort: Cohort, applicant: User, answers: dict, now: dt.datetime | None = None
+    *,
+    cohort: Cohort,
+    applicant: User,
+    answers: dict,
+    now: dt.datetime | None = None,
+    questions: list | None = None,
+    started: bool = True,
 ) -> Application:
     """Submit (or, when already submitted, update) the application before the deadline.
 
     Validates every answer for the role again (raises ValidationError with a dict); after the
     deadline raises ApplicationsClosed. The first submission sends one confirmation email with a
     summary of the answers; a double click finds the row submitted and only updates it.
+
+    `questions` are the cohort's, when the caller has them. `started=False` says the caller
+    found no application of this person's to the cohort: the row is then inserted once, whole,
+    with no locking read first; should a concurrent first save take it meanwhile (the
+    one-per-person constraint refuses the insert and the transaction rolls back), the
+    submission starts over as an update of that row.
     """
+    submit = functools.partial(
+        _submit, cohort=cohort, applicant=applicant, answers=answers, now=now, questions=questions
+    )
+    if started:
+        return submit(new=False)
+    try:
+        return submit(new=True)
+    except IntegrityError:
+        return submit(new=False)
+
+
+@transaction.atomic
+def _submit(
+    *,
+    cohort: Cohort,
+    applicant: User,
+    answers: dict,
+    now: dt.datetime | None,
+    questions: list | None,
+    new: bool,
+) -> Application:
     now = now or timezone.now()
     if not cohort.is_accepting_applications(now):
         raise ApplicationsClosed(closed_message(cohort, now))
-    questions = cohort_questions(cohort=cohort)
+    if questions is None:
+        questions = cohort_questions(cohort=cohort)
     errors = eligibility.submission_errors(
         cohort=cohort, role=answers.get("role") or "", answers=answers, questions=questions
     )
     if errors:
         raise ValidationError(errors)
-    application, _created = _locked(cohort=cohort, applicant=applicant, role=answers["role"])
+    if new:
+        application = Application(cohort=cohort, applicant=applicant)
+    else:
+        application, _created = _locked(cohort=cohort, applicant=applicant, role=answers["role"])
     if application.status not in EDITABLE_STATUSES:
         raise ApplicationLocked(
             _("This application is %(status)s and can no longer be changed.")
@@ -194,11 +238,11 @@ def application_submit(
     if first_submission:
         application.submitted_at = now
         application.withdrawn_at = None
-    application.save()
-    _save_areas(application, answers)
-    answers_save(application=application, questions=questions, answers=given)
+    application.save(force_insert=new)
+    areas = _save_areas(application, answers, new=new)
+    answered = answers_save(application=application, questions=questions, answers=given)
     _save_profile(applicant, application)
-    if first_submission:
+    if first_submission and not new:  # nothing can be about a row this transaction made
         _withdraw_untrue(application, now)
     # Not a stored field: tells the page whether a confirmation is on its way.
     application.receipt_emailed = first_submission and receipt(
@@ -206,6 +250,10 @@ def application_submit(
         kind="application_submitted",
         template="applications/emails/submitted",
         now=now,
+        new=new,
+        # What was just stored, rather than read back, for the email's summary.
+        areas=(areas or []) if new else None,
+        answered=answered if new else None,
     )
     return application
 

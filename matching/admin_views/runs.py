@@ -12,7 +12,7 @@ from cohorts.models import Cohort
 
 from .. import selectors, services
 from ..forms import RunForm
-from ..models import MatchRun, Pairing
+from ..models import MatchRun
 from ..progress import run_progress
 from .base import CommitteeViewsBase
 
@@ -56,8 +56,7 @@ class RunViews(CommitteeViewsBase):
                 criteria=criteria,
                 initial={"exclude_same_employer": exclude_same_employer},
             )
-        pool = selectors.load_pool(cohort)
-        counts = Pairing.objects.filter(cohort=cohort).current()
+        counts = selectors.pool_counts(cohort=cohort)
         return self.render(
             request,
             "admin/matching/run_form.html",
@@ -65,11 +64,11 @@ class RunViews(CommitteeViewsBase):
                 "title": _("Run matching: %(cohort)s") % {"cohort": cohort},
                 "form": form,
                 "pool_text": _pool_text(
-                    mentees=len(pool.mentees),
-                    mentors=len(pool.mentors),
-                    places=int(pool.capacity.sum()),
-                    locked=counts.filter(locked=True).count(),
-                    approved=counts.filter(status=Pairing.Status.APPROVED).count(),
+                    mentees=counts.mentees,
+                    mentors=counts.mentors,
+                    places=counts.places,
+                    locked=counts.locked,
+                    approved=counts.approved,
                 ),
                 "runs": MatchRun.objects.filter(cohort=cohort).select_related("started_by")[:5],
                 "criteria_url": reverse("admin:matching_questioncriterion_changelist")

@@ -139,3 +139,54 @@ def test_concurrent_double_submit_creates_one_application_and_one_email(postgres
     assert Application.objects.filter(cohort=cohort, applicant=applicant).count() == 1
     assert Notification.objects.filter(kind="application_submitted").count() == 1
     assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_first_submissions_insert_once_and_the_later_updates_that_row(
+    postgres, applicant
+):
+    """The page submits a first application with one insert and no locking read (it saw none);
+    two at once: the one-per-person constraint refuses the second insert, which starts over
+    as an update of the row the first made."""
+    from tests.cohorts.factories import AreaOfInterestFactory
+
+    cohort = CohortFactory(phase="accepting")
+    AreaOfInterestFactory(program=cohort.program)
+    answers = answers_for(cohort)
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def submit():
+        try:
+            barrier.wait(timeout=5)
+            services.application_submit(
+                cohort=cohort, applicant=applicant, answers=answers, started=False
+            )
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == []
+    application = Application.objects.get(cohort=cohort, applicant=applicant)
+    assert application.status == Application.Status.SUBMITTED
+    assert list(application.areas.all()) == list(cohort.program.areas.all())
+    assert Notification.objects.filter(kind="application_submitted").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_first_submission_that_finds_the_row_taken_updates_it(cohort, applicant):
+    draft = ApplicationFactory(
+        cohort=cohort, applicant=applicant, status=Application.Status.DRAFT, areas=[]
+    )
+    saved = services.application_submit(
+        cohort=cohort, applicant=applicant, answers=answers_for(cohort), started=False
+    )
+    assert saved.pk == draft.pk and saved.status == Application.Status.SUBMITTED
+    assert Application.objects.filter(applicant=applicant).count() == 1
+    assert Notification.objects.filter(kind="application_submitted").count() == 1
