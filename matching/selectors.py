@@ -256,7 +256,8 @@ def waitlist_offer(*, cohort: Cohort) -> WaitlistOffer:
             cohort=cohort,
             status__in=(Application.Status.ACCEPTED, Application.Status.WAITLISTED),
         )
-        .select_related("applicant")
+        # What the counts and the list read: a large cohort's answers are not loaded.
+        .only("cohort_id", "role", "status", "capacity", "priority", "submitted_at", "full_name")
         .order_by("-priority", "submitted_at", "pk")
     )
     for application in applications:
