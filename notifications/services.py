@@ -286,9 +286,16 @@ def _insert_unless_key_exists(notification: Notification) -> bool:
 
 
 def _insert_many_unless_keys_exist(notifications: list[Notification]) -> set[str]:
-    """The same statement for many rows (one per batch the database accepts): returns the keys
-    inserted and sets their pks; a key that exists, or that a concurrent transaction commits
-    meanwhile, is left alone."""
+    """The same statement for many rows: returns the keys inserted and sets their pks; a key
+    that exists, or that a concurrent transaction commits meanwhile, is left alone.
+
+    On PostgreSQL the rows travel as one array per column (`SELECT * FROM unnest(...)`): one
+    statement with a placeholder per column whatever the number of rows. Elsewhere (the
+    embedded SQLite) a VALUES list, in as many statements as the database's parameter limit
+    asks.
+    """
+    if not notifications:
+        return set()
     meta = Notification._meta
     fields = [field for field in meta.concrete_fields if not field.primary_key]
     quote = connection.ops.quote_name
@@ -299,28 +306,37 @@ def _insert_many_unless_keys_exist(notifications: list[Notification]) -> set[str
         quote(meta.pk.column),
     )
     columns = ", ".join(quote(field.column) for field in fields)
-    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    head = f"INSERT INTO {table} ({columns})"
+    tail = f"ON CONFLICT ({key}) DO NOTHING RETURNING {pk}, {key}"
+    rows = [
+        [field.get_db_prep_save(field.pre_save(n, add=True), connection) for field in fields]
+        for n in notifications
+    ]
+    statements = []
+    if connection.vendor == "postgresql":
+        arrays = ", ".join(f"%s::{field.db_type(connection)}[]" for field in fields)
+        columns_of_values = [list(column) for column in zip(*rows, strict=True)]
+        sql = f"{head} SELECT * FROM unnest({arrays}) {tail}"  # noqa: S608
+        statements.append((sql, columns_of_values))
+    else:
+        size = max(1, connection.ops.bulk_batch_size(fields, notifications))
+        row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+        for start in range(0, len(rows), size):
+            batch = rows[start : start + size]
+            values = ", ".join([row] * len(batch))
+            params = [value for one in batch for value in one]
+            statements.append((f"{head} VALUES {values} {tail}", params))
     by_key = {notification.key: notification for notification in notifications}
     inserted: set[str] = set()
-    size = max(1, connection.ops.bulk_batch_size(fields, notifications))
-    for start in range(0, len(notifications), size):
-        batch = notifications[start : start + size]
-        values = [
-            field.get_db_prep_save(field.pre_save(notification, add=True), connection)
-            for notification in batch
-            for field in fields
-        ]
-        rows = ", ".join([row] * len(batch))
-        sql = f"INSERT INTO {table} ({columns}) VALUES {rows} ON CONFLICT ({key}) DO NOTHING RETURNING {pk}, {key}"  # noqa: E501, S608
-        with connection.cursor() as cursor:
-            cursor.execute(sql, values)
-            returned = cursor.fetchall()
-        for new_pk, new_key in returned:
-            notification = by_key[new_key]
-            notification.pk = new_pk
-            notification._state.adding = False
-            notification._state.db = connection.alias
-            inserted.add(new_key)
+    with connection.cursor() as cursor:
+        for sql, params in statements:
+            cursor.execute(sql, params)
+            for new_pk, new_key in cursor.fetchall():
+                notification = by_key[new_key]
+                notification.pk = new_pk
+                notification._state.adding = False
+                notification._state.db = connection.alias
+                inserted.add(new_key)
     return inserted
 
 
