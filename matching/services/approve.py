@@ -116,7 +116,8 @@ def _over_capacity(proposed: list[Pairing], cohorts: dict) -> list[tuple[Pairing
     refused = []
     for mentor_id, group in by_mentor.items():
         mentor = mentors[mentor_id]
-        mentor.cohort = cohorts[mentor.cohort_id]
+        if mentor.cohort_id in cohorts:  # always, unless a pairing crossed cohorts
+            mentor.cohort = cohorts[mentor.cohort_id]
         room = mentor.mentor_capacity - used.get(mentor_id, 0)
         if len(group) <= room:
             continue
