@@ -2,7 +2,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
@@ -360,16 +360,16 @@ class ApplicationAdmin(ProgramScopedAdminMixin, admin.ModelAdmin):
                 messages.ERROR,
             )
             return
-        done, refused = 0, []
-        for application in queryset:
-            try:
-                services.application_decide(
-                    application=application, decision=decision, decided_by=request.user, note=note
-                )
-            except ValidationError as error:
-                refused.extend(error.messages)
-            else:
-                done += 1
+        try:
+            outcome = services.applications_decide(
+                applications=queryset, decision=decision, decided_by=request.user, note=note
+            )
+        except (ValidationError, PermissionDenied) as error:
+            for message in getattr(error, "messages", [str(error)]):
+                self.message_user(request, message, messages.ERROR)
+            return
+        done = len(outcome.decided) + len(outcome.unchanged)
+        refused = [reason for _application, reason in outcome.refused]
         if done:
             label = Application.Status(decision).label
             self.message_user(

@@ -4,6 +4,7 @@ the admin's "Recent actions" (Django's LogEntry) so the person who decided sees 
 import datetime as dt
 
 from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -45,3 +46,46 @@ def decision_record(
             ],
         )
     return decision
+
+
+def decisions_record_many(
+    *, decided: list[tuple[Application, str]], note: str, decided_by: User, now: dt.datetime
+) -> list[ApplicationDecision]:
+    """decision_record for many decisions at once, (application, status before) each: one
+    INSERT of the decisions' rows and one of their "Recent actions" entries."""
+    rows = ApplicationDecision.objects.bulk_create(
+        [
+            ApplicationDecision(
+                application=application,
+                from_status=before,
+                to_status=application.status,
+                note=note,
+                decided_by=decided_by,
+                decided_at=now,
+            )
+            for application, before in decided
+        ]
+    )
+    if decided and decided_by is not None and decided_by.pk:
+        content_type = ContentType.objects.get_for_model(Application, for_concrete_model=False)
+        summaries = {
+            (before, application.status): decision_summary(
+                before=before, after=application.status, note=note
+            )[:2000]
+            for application, before in decided
+        }
+        LogEntry.objects.bulk_create(
+            [
+                LogEntry(
+                    action_time=now,
+                    user_id=decided_by.pk,
+                    content_type_id=content_type.pk,
+                    object_id=str(application.pk),
+                    object_repr=str(application)[:200],
+                    action_flag=CHANGE,
+                    change_message=summaries[before, application.status],
+                )
+                for application, before in decided
+            ]
+        )
+    return rows

@@ -145,6 +145,12 @@ def require_member(user, program: Program) -> None:
         raise PermissionDenied(_("Only the program's committee may change its pairings."))
 
 
+def require_decider(user, program: Program) -> None:
+    """The committee's decisions on a program's applications: its members (and staff)."""
+    if not is_member(user, program):
+        raise PermissionDenied(_("Only the program's committee decides on its applications."))
+
+
 def require_chair(user, program: Program) -> None:
     if not is_chair(user, program):
         raise PermissionDenied(_("Only the committee chair may do this."))

@@ -11,6 +11,7 @@ from cohorts.permissions import is_chair
 
 from . import services
 from .admin_views import CommitteeViews
+from .admin_views.base import approval_messages
 from .models import AuditEntry, Exclusion, MatchRun, Pairing, Proposal, QuestionCriterion
 
 
@@ -134,12 +135,15 @@ class PairingAdmin(ProgramScopedAdminMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Approve the selected pairings (chairs)"))
     def approve_selected(self, request, queryset):
-        self._run(
-            request,
-            queryset,
-            lambda p: services.pairing_approve(pairing=p, approved_by=request.user),
-            lambda n: ngettext("Approved %(n)s pairing.", "Approved %(n)s pairings.", n) % {"n": n},
-        )
+        """All or nothing, like the review's approve (see services.pairings_approve_all)."""
+        pairings = list(queryset.select_related("mentor", "mentee"))
+        try:
+            outcome = services.pairings_approve_all(pairings=pairings, approved_by=request.user)
+        except PermissionDenied as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return
+        for level, text in approval_messages(outcome, selected=len(pairings)):
+            self.message_user(request, text, level)
 
     @admin.action(description=_("Lock the selected pairings"))
     def lock_selected(self, request, queryset):

@@ -317,11 +317,12 @@ COHORT_CHANGED_HOOKS = [
     "matching.services.release_follow_cohort_dates",
 ]
 
-# Asked by applications.services.application_decide before a decision is made (each
-# `guard(*, application, decision)`, raising ValidationError to refuse it): apps above
-# applications refuse decisions that would contradict their state.
+# Asked by applications.services.application_decide and applications_decide before decisions
+# are made (each `guard(*, applications, decision) -> {application pk: why refused}`, one answer
+# for the whole list): apps above applications refuse decisions that would contradict their
+# state.
 APPLICATION_DECISION_GUARDS = [
-    "matching.services.pairings.decision_guard",
+    "matching.services.pairings.decisions_guard",
 ]
 
 # "Your data": each app's part of what the product holds about a person (`section(*, user)`),

@@ -3,12 +3,13 @@ import contextvars
 import datetime as dt
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection, models, transaction
 from django.db.models import QuerySet
+from django.db.models.functions import Left, StrIndex
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -147,6 +148,73 @@ def notification_create(
     return notification, True
 
 
+def notifications_create_many(
+    *, messages: Iterable[dict], reissue: bool = False
+) -> list[tuple[Notification, bool]]:
+    """notification_create for many messages: (notification, created) for each, in order.
+
+    Each message is a dict of notification_create's keyword arguments (key, kind, to,
+    template and context or rendered, user, cohort, scheduled_at, about). The same contract:
+    idempotent on each key (also under a race: the unique key decides), `reissue` as there,
+    delivery requested after commit for those due, nothing written during a dry run. A message
+    whose key exists is not even rendered. The statements do not grow with the number of
+    messages: a read of the keys (two with `reissue`), one INSERT ... ON CONFLICT (key) DO
+    NOTHING for the new rows, and a read of the rows a concurrent transaction created first.
+    """
+    messages = [dict(message) for message in messages]
+    if not messages:
+        return []
+    keys = list(dict.fromkeys(message["key"] for message in messages))
+    if reissue:
+        targets = _reissue_keys(keys)
+    else:
+        found = Notification.objects.filter(key__in=keys).in_bulk(field_name="key")
+        targets = {key: (key, found.get(key)) for key in keys}
+    built: dict[str, Notification] = {}
+    for message in messages:
+        key, existing = targets[message["key"]]
+        if existing is None and key not in built:
+            built[key] = _build(
+                key,
+                message["kind"],
+                message["to"],
+                message.get("template", ""),
+                message.get("context"),
+                message.get("rendered"),
+                message.get("user"),
+                message.get("cohort"),
+                message.get("scheduled_at"),
+                message.get("about"),
+            )
+    collector = _collector.get()
+    if collector is not None:
+        return _collect_many(collector, messages, targets, built)
+    inserted = _insert_many_unless_keys_exist(list(built.values()))
+    lost = [key for key in built if key not in inserted]
+    winners = Notification.objects.filter(key__in=lost).in_bulk(field_name="key") if lost else {}
+    now = timezone.now()
+    due = [built[key].pk for key in inserted if built[key].scheduled_at <= now]
+    if due:
+        _deliver_on_commit(*due)
+    answer, seen = [], set()
+    for message in messages:
+        key, existing = targets[message["key"]]
+        created = key in inserted and key not in seen
+        seen.add(key)
+        answer.append((existing or winners.get(key) or built[key], created))
+    return answer
+
+
+def _collect_many(collector, messages, targets, built) -> list[tuple[Notification, bool]]:
+    answer = []
+    for message in messages:
+        key, existing = targets[message["key"]]
+        notification = existing or built[key]
+        collector.append(PlannedMessage(notification, already_exists=existing is not None))
+        answer.append((notification, existing is None))
+    return answer
+
+
 def _reissue_key(key: str) -> tuple[str, Notification | None]:
     """The key a reissued message takes, and the live message already under it, if any."""
     rows = list(
@@ -158,6 +226,36 @@ def _reissue_key(key: str) -> tuple[str, Notification | None]:
     if live:
         return live[0].key, live[0]
     return (f"{key}#{len(rows) + 1}" if rows else key), None
+
+
+def _reissue_keys(keys: list[str]) -> dict[str, tuple[str, Notification | None]]:
+    """_reissue_key for many keys in at most two queries: the rows under the keys themselves,
+    then, only for keys whose message was withdrawn or cancelled, their reissues (`key#n`)."""
+    found = {row.key: row for row in Notification.objects.filter(key__in=keys)}
+    reissued = [key for key, row in found.items() if row.status in Notification.FINAL_UNSENT]
+    family: dict[str, list[Notification]] = {key: [row] for key, row in found.items()}
+    if reissued:
+        base = Left("key", StrIndex("key", models.Value("#")) - 1)
+        later = (
+            Notification.objects.filter(key__contains="#")
+            .annotate(base_key=base)
+            .filter(base_key__in=reissued)
+        )
+        for row in later:
+            family[row.base_key].append(row)
+    answer = {}
+    for key in keys:
+        rows = family.get(key, [])
+        live = sorted(
+            (row for row in rows if row.status not in Notification.FINAL_UNSENT),
+            key=lambda row: (row.scheduled_at, row.pk),
+            reverse=True,  # the model's ordering, which _reissue_key's first row follows
+        )
+        if live:
+            answer[key] = (live[0].key, live[0])
+        else:
+            answer[key] = (f"{key}#{len(rows) + 1}" if rows else key, None)
+    return answer
 
 
 def _build(key, kind, to, template, context, rendered, user, cohort, scheduled_at, about):
@@ -184,12 +282,22 @@ def _insert_unless_key_exists(notification: Notification) -> bool:
     Returns whether the row was inserted (and sets its pk). A concurrent transaction inserting
     the same key makes this statement wait for it; if it commits, nothing is inserted here.
     """
+    return bool(_insert_many_unless_keys_exist([notification]))
+
+
+def _insert_many_unless_keys_exist(notifications: list[Notification]) -> set[str]:
+    """The same statement for many rows: returns the keys inserted and sets their pks; a key
+    that exists, or that a concurrent transaction commits meanwhile, is left alone.
+
+    On PostgreSQL the rows travel as one array per column (`SELECT * FROM unnest(...)`): one
+    statement with a placeholder per column whatever the number of rows. Elsewhere (the
+    embedded SQLite) a VALUES list, in as many statements as the database's parameter limit
+    asks.
+    """
+    if not notifications:
+        return set()
     meta = Notification._meta
     fields = [field for field in meta.concrete_fields if not field.primary_key]
-    values = [
-        field.get_db_prep_save(field.pre_save(notification, add=True), connection)
-        for field in fields
-    ]
     quote = connection.ops.quote_name
     # Only quoted model metadata is interpolated; every value is a query parameter.
     table, key, pk = (
@@ -198,17 +306,38 @@ def _insert_unless_key_exists(notification: Notification) -> bool:
         quote(meta.pk.column),
     )
     columns = ", ".join(quote(field.column) for field in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) ON CONFLICT ({key}) DO NOTHING RETURNING {pk}"  # noqa: E501, S608
+    head = f"INSERT INTO {table} ({columns})"
+    tail = f"ON CONFLICT ({key}) DO NOTHING RETURNING {pk}, {key}"
+    rows = [
+        [field.get_db_prep_save(field.pre_save(n, add=True), connection) for field in fields]
+        for n in notifications
+    ]
+    statements = []
+    if connection.vendor == "postgresql":
+        arrays = ", ".join(f"%s::{field.db_type(connection)}[]" for field in fields)
+        columns_of_values = [list(column) for column in zip(*rows, strict=True)]
+        sql = f"{head} SELECT * FROM unnest({arrays}) {tail}"  # noqa: S608
+        statements.append((sql, columns_of_values))
+    else:
+        size = max(1, connection.ops.bulk_batch_size(fields, notifications))
+        row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+        for start in range(0, len(rows), size):
+            batch = rows[start : start + size]
+            values = ", ".join([row] * len(batch))
+            params = [value for one in batch for value in one]
+            statements.append((f"{head} VALUES {values} {tail}", params))
+    by_key = {notification.key: notification for notification in notifications}
+    inserted: set[str] = set()
     with connection.cursor() as cursor:
-        cursor.execute(sql, values)
-        row = cursor.fetchone()
-    if row is None:
-        return False
-    notification.pk = row[0]
-    notification._state.adding = False
-    notification._state.db = connection.alias
-    return True
+        for sql, params in statements:
+            cursor.execute(sql, params)
+            for new_pk, new_key in cursor.fetchall():
+                notification = by_key[new_key]
+                notification.pk = new_pk
+                notification._state.adding = False
+                notification._state.db = connection.alias
+                inserted.add(new_key)
+    return inserted
 
 
 @transaction.atomic
@@ -309,23 +438,23 @@ class _DeliveryRequest:
     task claims only rows that exist and are due, so it is skipped.
     """
 
-    def __init__(self, notification_id: int):
-        self.ids = [notification_id]
+    def __init__(self, *notification_ids: int):
+        self.ids = list(notification_ids)
 
     def __call__(self) -> None:
         request_delivery(notification_ids=self.ids)
 
 
-def _deliver_on_commit(notification_id: int) -> None:
+def _deliver_on_commit(*notification_ids: int) -> None:
     connection = transaction.get_connection()
     if connection.in_atomic_block:
         # Join the request this transaction already registered (still pending: Django drops the
         # callbacks of a rolled-back savepoint from run_on_commit).
         for _savepoints, callback, _robust in getattr(connection, "run_on_commit", []):
             if isinstance(callback, _DeliveryRequest):
-                callback.ids.append(notification_id)
+                callback.ids.extend(notification_ids)
                 return
-    transaction.on_commit(_DeliveryRequest(notification_id))
+    transaction.on_commit(_DeliveryRequest(*notification_ids))
 
 
 def request_delivery(*, notification_ids: list[int]) -> None:

@@ -1,10 +1,12 @@
 """Every state change of an application; views, admin actions, tasks and tests call these.
 
 records.py: draft, submit, withdraw, decide, confirm membership (each owns its transaction,
-its row lock and the emails it causes). page.py: what the application page's buttons do.
-The program's own questions have theirs in applications/questions/services.py.
+its row lock and the emails it causes). bulk.py: the committee's decisions on many at once.
+page.py: what the application page's buttons do. The program's own questions have theirs in
+applications/questions/services.py.
 """
 
+from .bulk import DecisionsOutcome, applications_decide
 from .page import (
     AUTOSAVED_STATUSES,
     SaveOutcome,
@@ -40,6 +42,7 @@ __all__ = [
     "WITHDRAWABLE_STATUSES",
     "ApplicationLocked",
     "ApplicationsClosed",
+    "DecisionsOutcome",
     "SaveOutcome",
     "SaveResult",
     "application_autosave",
@@ -52,5 +55,6 @@ __all__ = [
     "application_save_draft",
     "application_submit",
     "application_withdraw",
+    "applications_decide",
     "closed_message",
 ]

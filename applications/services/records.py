@@ -310,27 +310,56 @@ def application_decision_check(*, application: Application, decision: str) -> No
     """
     if decision not in DECISIONS:
         raise ValidationError(_("Not a decision the committee can make."))
+    reason = decision_refusal(application=application, decision=decision)
+    if reason:
+        raise ValidationError(reason)
+    refused = decision_guards_refusals(applications=[application], decision=decision)
+    if refused:
+        raise ValidationError(refused[application.pk])
+
+
+def decision_refusal(*, application: Application, decision: str) -> str:
+    """Why this application's own state refuses `decision` ("" when it does not): drafts and
+    withdrawn applications are not decided; a funded-membership request staff have not
+    confirmed is not accepted. The guards of the apps above are asked apart."""
     if application.status not in DECIDABLE_STATUSES:
-        raise ValidationError(
-            _("%(name)s: a %(status)s application cannot be decided.")
-            % {"name": application, "status": application.get_status_display().lower()}
-        )
+        return _("%(name)s: a %(status)s application cannot be decided.") % {
+            "name": application,
+            "status": application.get_status_display().lower(),
+        }
     if decision == Application.Status.ACCEPTED and eligibility.needs_staff_review(application):
-        raise ValidationError(
-            _("%(name)s asked for funded membership: staff must confirm it before acceptance.")
-            % {"name": application}
-        )
-    # Apps above this one refuse what would contradict their state (matching: no waitlisting
-    # or declining a person who is in a pairing).
+        return _(
+            "%(name)s asked for funded membership: staff must confirm it before acceptance."
+        ) % {"name": application}
+    return ""
+
+
+def decision_guards_refusals(*, applications: list[Application], decision: str) -> dict[int, str]:
+    """{application pk: why} of the applications an app above this one refuses `decision` for,
+    because it would contradict its state (matching: no waitlisting or declining a person who
+    is in a pairing). Each guard answers for the whole list at once."""
+    refused: dict[int, str] = {}
     for dotted_path in settings.APPLICATION_DECISION_GUARDS:
-        import_string(dotted_path)(application=application, decision=decision)
+        for pk, reason in import_string(dotted_path)(
+            applications=applications, decision=decision
+        ).items():
+            refused.setdefault(pk, reason)
+    return refused
 
 
 def _withdraw_untrue(application: Application, now: dt.datetime) -> int:
     """Withdraw the unsent messages about this application that its new status makes untrue
     (a deadline reminder once submitted; "you are on the waitlist" once accepted...)."""
+    return withdraw_untrue_many([application.pk], now)
+
+
+def withdraw_untrue_many(application_ids: list[int], now: dt.datetime) -> int:
+    """_withdraw_untrue for many applications, in a fixed number of queries."""
+    if not application_ids:
+        return 0
     return notifications_recheck(
-        notifications=Notification.objects.filter(about__application=application.pk), now=now
+        notifications=Notification.objects.filter(about__application__in=application_ids),
+        now=now,
     )
 
 

@@ -19,7 +19,7 @@ from cohorts.permissions import is_chair
 
 from .. import selectors, services
 from ..forms import EmailGroupForm, PostponeForm, ReleaseForm, WithdrawForm
-from ..models import Pairing, Release
+from ..models import Release
 from ..outbox import cohort_outbox, cohort_releases
 from .base import CommitteeViewsBase
 
@@ -51,7 +51,7 @@ class AnnounceViews(CommitteeViewsBase):
                 else:
                     messages.success(request, self._released_message(cohort, outcome))
                     return redirect("admin:matching_announce", cohort.pk)
-        plan, previews = services.announcement_preview(cohort=cohort)
+        plan, groups = services.announcement_preview(cohort=cohort)
         form.initial = {"fingerprint": plan.fingerprint}
         if form.is_bound:
             form.data = {**form.data.dict(), "fingerprint": plan.fingerprint}
@@ -61,10 +61,10 @@ class AnnounceViews(CommitteeViewsBase):
             {
                 "title": _("Announce pairings: %(cohort)s") % {"cohort": cohort},
                 "plan": plan,
-                "previews": previews,
+                "groups": groups,
                 "form": form,
                 "summary": self._plan_summary(plan),
-                "announced_count": Pairing.objects.filter(cohort=cohort).announced().count(),
+                "announced_count": plan.announced,
                 "releases": cohort_releases(cohort=cohort),
                 "waitlist": selectors.waitlist_offer(cohort=cohort),
             },

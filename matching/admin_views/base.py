@@ -7,6 +7,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from applications.models import Application
 from cohorts.admin_scoping import scope_queryset
@@ -75,3 +77,57 @@ class CommitteeViewsBase:
     def refuse(self, request, error) -> None:
         text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
         messages.error(request, text)
+
+
+def approval_messages(outcome, *, selected: int) -> list[tuple[int, str]]:
+    """(level, text) of what approving `selected` pairings did: all approved, or, all or
+    nothing, none, with each pairing that stopped it and why."""
+    if outcome.refused:
+        return [
+            (
+                messages.ERROR,
+                ngettext(
+                    "Nothing was approved: %(count)d of the %(selected)d selected pairings "
+                    "cannot be approved as it stands. Move it, exclude it or leave it out of "
+                    "the selection, then approve again.",
+                    "Nothing was approved: %(count)d of the %(selected)d selected pairings "
+                    "cannot be approved as they stand. Move them, exclude them or leave them "
+                    "out of the selection, then approve again.",
+                    len(outcome.refused),
+                )
+                % {"count": len(outcome.refused), "selected": selected},
+            ),
+            *[
+                (
+                    messages.ERROR,
+                    _("Not approved: %(pair)s. %(reason)s")
+                    % {
+                        "pair": f"{pairing.mentor.full_name} → {pairing.mentee.full_name}",
+                        "reason": reason,
+                    },
+                )
+                for pairing, reason in outcome.refused
+            ],
+        ]
+    answer = []
+    if outcome.done:
+        answer.append(
+            (
+                messages.SUCCESS,
+                ngettext("Approved %(n)s pairing.", "Approved %(n)s pairings.", len(outcome.done))
+                % {"n": len(outcome.done)},
+            )
+        )
+    if outcome.already:
+        answer.append(
+            (
+                messages.INFO,
+                ngettext(
+                    "%(n)s pairing was already approved.",
+                    "%(n)s pairings were already approved.",
+                    len(outcome.already),
+                )
+                % {"n": len(outcome.already)},
+            )
+        )
+    return answer

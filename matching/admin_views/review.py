@@ -14,7 +14,7 @@ from cohorts.permissions import is_chair
 from .. import selectors, services
 from ..forms import ConfirmForm, ManualPairForm, ReasonForm
 from ..models import Pairing
-from .base import CommitteeViewsBase
+from .base import CommitteeViewsBase, approval_messages
 
 
 class ReviewViews(CommitteeViewsBase):
@@ -55,23 +55,8 @@ class ReviewViews(CommitteeViewsBase):
             if not is_chair(request.user, cohort.program):
                 raise PermissionDenied(_("Only the committee chair may approve pairings."))
             outcome = services.pairings_approve_all(pairings=pairings, approved_by=request.user)
-            if outcome.done:
-                messages.success(
-                    request,
-                    ngettext(
-                        "Approved %(n)s pairing.", "Approved %(n)s pairings.", len(outcome.done)
-                    )
-                    % {"n": len(outcome.done)},
-                )
-            for pairing, reason in outcome.refused:
-                messages.error(
-                    request,
-                    _("Not approved: %(pair)s. %(reason)s")
-                    % {
-                        "pair": f"{pairing.mentor.full_name} → {pairing.mentee.full_name}",
-                        "reason": reason,
-                    },
-                )
+            for level, text in approval_messages(outcome, selected=len(pairings)):
+                messages.add_message(request, level, text)
         else:
             changed = 0
             for pairing in pairings:

@@ -8,7 +8,8 @@ from .announce import (
     release_undo,
     release_undoable,
 )
-from .audit import audit_record
+from .approve import BulkOutcome, pairings_approve_all
+from .audit import audit_record, audit_record_many
 from .capacity import mentor_capacity_set
 from .criteria import question_criterion_delete, question_criterion_save
 from .pairings import (
@@ -21,7 +22,6 @@ from .pairings import (
     pairing_move,
     pairing_rematch,
     pairings_activate_started,
-    pairings_approve_all,
 )
 from .runs import match_run_execute, match_run_start, priority_carry_forward
 from .scheduled import (
@@ -33,10 +33,12 @@ from .scheduled import (
 )
 
 __all__ = [
+    "BulkOutcome",
     "Group",
     "announcement_plan",
     "announcement_preview",
     "audit_record",
+    "audit_record_many",
     "exclusion_create",
     "exclusion_lift",
     "match_run_execute",

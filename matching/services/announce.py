@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from applications.models import Application
 from cohorts.models import Cohort
@@ -31,6 +32,30 @@ from .audit import audit_record
 from .locks import cohort_lock, retry_on_conflict
 
 SEND_TIME = dt.time(9, 0)  # program time on the notification date
+# What the release's emails read of each person: a cohort's applications are loaded with these
+# only, not with every answer (the release and its preview of a large cohort stay fast).
+PERSON_FIELDS = (
+    "cohort_id",
+    "role",
+    "status",
+    "capacity",
+    "full_name",
+    "pronouns",
+    "job_title",
+    "employer",
+    "email",
+    "mentee_goals",
+    "mentor_offer",
+    "time_zone",
+    "applicant__email",
+    "applicant__time_zone",
+)
+# How the preview names the role an email is worded for (introductions: the recipient's side).
+ROLE_NAMES = {
+    "mentor": gettext_lazy("mentor"),
+    "mentee": gettext_lazy("mentee"),
+    "both": gettext_lazy("mentor and mentee"),
+}
 
 PlannedEmail = emails.PlannedEmail
 
@@ -51,6 +76,7 @@ class AnnouncementPlan:
     waitlisted: list[Application] = field(default_factory=list)
     declined: list[Application] = field(default_factory=list)
     still_proposed: int = 0
+    announced: int = 0  # pairings of the cohort already released
     emails: list[PlannedEmail] = field(default_factory=list)
 
     @property
@@ -97,19 +123,35 @@ def announcement_plan(
     approved = (
         Pairing.objects.filter(cohort=cohort, status=Pairing.Status.APPROVED)
         .select_related("mentor__applicant", "mentee__applicant")
-        .prefetch_related("mentor__areas", "mentee__areas")
+        .only(
+            "cohort_id",
+            "mentor_id",
+            "mentee_id",
+            "status",
+            *[f"{side}__{name}" for side in ("mentor", "mentee") for name in PERSON_FIELDS],
+        )
         .order_by("mentor__full_name", "mentee__full_name", "pk")
     )
     if lock:
         approved = approved.select_for_update(of=("self",))
     plan.pairings = list(approved)
-    plan.still_proposed = Pairing.objects.filter(
-        cohort=cohort, status=Pairing.Status.PROPOSED
-    ).count()
+    current = list(
+        Pairing.objects.filter(cohort=cohort)
+        .current()
+        .values_list("mentor_id", "mentee_id", "status")
+    )
+    statuses = Counter(status for _mentor, _mentee, status in current)
+    plan.still_proposed = statuses[Pairing.Status.PROPOSED]
+    plan.announced = sum(statuses[status] for status in Pairing.ANNOUNCED_STATUSES)
     if not plan.pairings:
         return plan
     for pairing in plan.pairings:
         pairing.cohort = cohort
+    pairings = Pairing.objects.current().order_by()
+    # Two EXISTS, not one with an OR: each is an index lookup.
+    in_a_pairing = Exists(pairings.filter(mentor_id=OuterRef("pk"))) | Exists(
+        pairings.filter(mentee_id=OuterRef("pk"))
+    )
     applications = list(
         Application.objects.filter(
             cohort=cohort,
@@ -119,20 +161,33 @@ def announcement_plan(
                 Application.Status.DECLINED,
             ),
         )
-        .select_related("applicant", "cohort")
+        # An accepted applicant in a pairing gets no note: not even loaded.
+        .exclude(Q(status=Application.Status.ACCEPTED) & in_a_pairing)
+        .select_related("applicant")
+        .only(*PERSON_FIELDS)
         .order_by("full_name", "pk")
-    )
-    current = list(
-        Pairing.objects.filter(cohort=cohort)
-        .current()
-        .values_list("mentor_id", "mentee_id", "status")
     )
     people = {a.pk for a in applications}
     people |= {p.mentor_id for p in plan.pairings} | {p.mentee_id for p in plan.pairings}
     earlier = emails.EarlierMessages.of(people)
-    plan.emails += emails.introductions(plan.pairings, cohort, earlier.sent_news)
+    areas = _areas_of({p.mentor_id for p in plan.pairings} | {p.mentee_id for p in plan.pairings})
+    plan.emails += emails.introductions(plan.pairings, cohort, earlier.sent_news, areas)
     _plan_the_others(plan, cohort, applications, current, earlier.live)
     return plan
+
+
+def _areas_of(application_ids) -> dict[int, list[tuple[int, str]]]:
+    """(id, name) of each application's areas of interest, in the program's order: one query
+    (the introductions name the areas the partners share)."""
+    rows = (
+        Application.areas.through.objects.filter(application_id__in=list(application_ids))
+        .order_by("areaofinterest__order", "areaofinterest__name", "areaofinterest_id")
+        .values_list("application_id", "areaofinterest_id", "areaofinterest__name")
+    )
+    areas: dict[int, list[tuple[int, str]]] = {}
+    for application_id, area_id, name in rows:
+        areas.setdefault(application_id, []).append((area_id, name))
+    return areas
 
 
 def _plan_the_others(plan, cohort, applications, current, told) -> None:
@@ -162,10 +217,55 @@ def _plan_the_others(plan, cohort, applications, current, told) -> None:
             plan.emails.append(emails.decision_note(application, cohort))
 
 
+@dataclass
+class PreviewGroup:
+    """The emails of one kind worded for one role: how many, to whom, and one of them
+    rendered as the sample of them all."""
+
+    kind: str
+    label: str
+    emails: list[PlannedEmail]
+    subject: str = ""
+    body: str = ""
+
+    @property
+    def sample(self) -> PlannedEmail:
+        return self.emails[0]
+
+
 def announcement_preview(*, cohort: Cohort, now: dt.datetime | None = None):
-    """The plan with every email rendered: (plan, [(planned email, subject, text)])."""
+    """The plan and its emails by kind and role, each group with one email rendered as its
+    sample: (plan, [PreviewGroup]). Rendering every email of a large cohort would take
+    seconds; a group's emails differ only in the names, dates and answers they carry."""
     plan = announcement_plan(cohort=cohort, now=now)
-    return plan, [(email, *email.render()) for email in plan.emails]
+    groups: dict[tuple[str, str], PreviewGroup] = {}
+    for email in plan.emails:
+        role = email.role
+        group = groups.get((email.kind, role))
+        if group is None:
+            label = emails.KIND_LABELS[email.kind]
+            if role in ROLE_NAMES:
+                label = _("%(kind)s (worded for a %(role)s)") % {
+                    "kind": label,
+                    "role": ROLE_NAMES[role],
+                }
+            group = groups[email.kind, role] = PreviewGroup(email.kind, str(label), [])
+        group.emails.append(email)
+    order = [*ROLE_NAMES, ""]
+    ordered = [
+        groups[key] for key in sorted(groups, key=lambda k: (_rank(k[0]), order.index(k[1])))
+    ]
+    for group in ordered:
+        group.subject, group.body = group.sample.render()
+    return plan, ordered
+
+
+def _rank(kind: str) -> int:
+    return (
+        emails.RELEASE_KINDS.index(kind)
+        if kind in emails.RELEASE_KINDS
+        else len(emails.RELEASE_KINDS)
+    )
 
 
 @dataclass
@@ -213,12 +313,9 @@ def pairings_announce(
         release=release,
         updated_at=now,
     )
-    created = 0
-    for email in plan.emails:
-        _notification, was_created = email.create(
-            cohort=plan.cohort, scheduled_at=plan.send_at, release=release
-        )
-        created += was_created
+    created = emails.create_all(
+        plan.emails, cohort=plan.cohort, scheduled_at=plan.send_at, release=release
+    )
     audit_record(
         cohort=plan.cohort,
         actor=by,

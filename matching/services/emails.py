@@ -8,14 +8,20 @@ done again, tells people again).
 """
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property, partial
 
 from django.utils.translation import gettext_lazy as _
 
 from accounts.timezones import person_zone
 from applications.models import Application
 from notifications.models import Notification
-from notifications.services import notification_create, render_email
+from notifications.services import (
+    notification_create,
+    notifications_create_many,
+    render_email,
+)
 
 from ..models import Pairing
 
@@ -46,10 +52,17 @@ class PlannedEmail:
     kind: str
     to: str
     template: str
-    context: dict
+    build: Callable[[], dict]  # the template's context
     user: object
     recipient_name: str
+    role: str = ""  # the role the email is worded for (an introduction: the recipient's side)
     about: dict = field(default_factory=dict)
+
+    @cached_property
+    def context(self) -> dict:
+        """Built when the email is rendered or created, not when it is planned: a preview
+        renders one email of each kind, and building every context would cost as much."""
+        return self.build()
 
     @property
     def kind_label(self) -> str:
@@ -59,21 +72,42 @@ class PlannedEmail:
         subject, text, _html = render_email(template=self.template, context=self.context)
         return subject, text
 
+    def message(self, *, cohort, scheduled_at: dt.datetime | None, release=None) -> dict:
+        """The outbox's keyword arguments for this email (notification_create's)."""
+        about = {**self.about, **({"release": release.pk} if release is not None else {})}
+        return {
+            "key": self.key,
+            "kind": self.kind,
+            "to": self.to,
+            "template": self.template,
+            "context": self.context,
+            "user": self.user,
+            "cohort": cohort,
+            "scheduled_at": scheduled_at,
+            "about": about,
+        }
+
     def create(self, *, cohort, scheduled_at: dt.datetime | None, release=None):
         """Create it in the outbox (idempotent); returns (notification, created)."""
-        about = {**self.about, **({"release": release.pk} if release is not None else {})}
         return notification_create(
-            key=self.key,
-            kind=self.kind,
-            to=self.to,
-            template=self.template,
-            context=self.context,
-            user=self.user,
-            cohort=cohort,
-            scheduled_at=scheduled_at,
-            about=about,
+            **self.message(cohort=cohort, scheduled_at=scheduled_at, release=release),
             reissue=True,
         )
+
+
+def create_all(
+    planned: list[PlannedEmail], *, cohort, scheduled_at: dt.datetime | None, release=None
+) -> int:
+    """Create many planned emails in the outbox at once (idempotent, reissued like `create`);
+    returns how many were created."""
+    results = notifications_create_many(
+        messages=[
+            email.message(cohort=cohort, scheduled_at=scheduled_at, release=release)
+            for email in planned
+        ],
+        reissue=True,
+    )
+    return sum(created for _notification, created in results)
 
 
 @dataclass
@@ -122,22 +156,39 @@ def _base(cohort, application: Application) -> dict:
     }
 
 
-def introductions(pairings: list[Pairing], cohort, earlier: set[int]) -> list[PlannedEmail]:
+def introductions(
+    pairings: list[Pairing], cohort, earlier: set[int], areas: dict[int, list[tuple[int, str]]]
+) -> list[PlannedEmail]:
     """One introduction to each partner of each pairing; `earlier` are the applications that
-    were sent news the introduction sets right ("a place has opened up")."""
+    were sent news the introduction sets right ("a place has opened up"); `areas` the
+    (id, name) of each application's areas of interest, in the program's order."""
     emails = []
     for pairing in pairings:
         for side in ("mentor", "mentee"):
-            emails.append(_introduction(pairing, side, cohort, earlier))
+            emails.append(_introduction(pairing, side, cohort, earlier, areas))
     return emails
 
 
-def _introduction(pairing: Pairing, side: str, cohort, earlier: set[int]) -> PlannedEmail:
-    mentor, mentee = pairing.mentor, pairing.mentee
-    me, partner = (mentor, mentee) if side == "mentor" else (mentee, mentor)
-    mine = {area.pk: area.name for area in me.areas.all()}
-    shared = [area.name for area in partner.areas.all() if area.pk in mine]
-    context = {
+def _introduction(pairing: Pairing, side: str, cohort, earlier, areas) -> PlannedEmail:
+    me, partner = (
+        (pairing.mentor, pairing.mentee) if side == "mentor" else (pairing.mentee, pairing.mentor)
+    )
+    return PlannedEmail(
+        key=f"pairing-announced:{pairing.pk}:{side}",
+        kind=INTRODUCTION,
+        to=me.mail_to,
+        template="matching/emails/pairing_announced",
+        build=partial(_introduction_context, cohort, side, me, partner, earlier, areas),
+        user=me.applicant,
+        recipient_name=me.full_name,
+        role=side,
+        about={"pairing": pairing.pk, "side": side, "application": me.pk},
+    )
+
+
+def _introduction_context(cohort, side, me, partner, earlier, areas) -> dict:
+    mine = {pk for pk, _name in areas.get(me.pk, [])}
+    return {
         **_base(cohort, me),
         "cohort_url": cohort.get_absolute_url(),
         "role": side,
@@ -152,19 +203,9 @@ def _introduction(pairing: Pairing, side: str, cohort, earlier: set[int]) -> Pla
             "goals": partner.mentee_goals if side == "mentor" else "",
             "offer": partner.mentor_offer if side == "mentee" else "",
         },
-        "shared_areas": shared,
+        "shared_areas": [name for pk, name in areas.get(partner.pk, []) if pk in mine],
         **_dates(cohort),
     }
-    return PlannedEmail(
-        key=f"pairing-announced:{pairing.pk}:{side}",
-        kind=INTRODUCTION,
-        to=me.mail_to,
-        template="matching/emails/pairing_announced",
-        context=context,
-        user=me.applicant,
-        recipient_name=me.full_name,
-        about={"pairing": pairing.pk, "side": side, "application": me.pk},
-    )
 
 
 def not_matched(application: Application, cohort, *, mentor_places_left: int) -> PlannedEmail:
@@ -175,7 +216,7 @@ def not_matched(application: Application, cohort, *, mentor_places_left: int) ->
         kind=NOT_MATCHED,
         to=application.mail_to,
         template="matching/emails/not_matched",
-        context={
+        build=lambda: {
             **_base(cohort, application),
             "program_url": cohort.program.get_absolute_url(),
             "role": application.role,
@@ -183,6 +224,7 @@ def not_matched(application: Application, cohort, *, mentor_places_left: int) ->
         },
         user=application.applicant,
         recipient_name=application.full_name,
+        role=application.role,
         about={"application": application.pk},
     )
 
@@ -196,13 +238,14 @@ def decision_note(application: Application, cohort) -> PlannedEmail:
         kind=kind,
         to=application.mail_to,
         template=f"matching/emails/{'waitlisted' if waitlisted else 'declined'}",
-        context={
+        build=lambda: {
             **_base(cohort, application),
             "program_url": cohort.program.get_absolute_url(),
             "role": application.role,
         },
         user=application.applicant,
         recipient_name=application.full_name,
+        role=application.role,
         about={"application": application.pk},
     )
 
@@ -221,15 +264,20 @@ def dissolution_notices(pairing: Pairing) -> list[PlannedEmail]:
                 kind=DISSOLVED,
                 to=me.mail_to,
                 template="matching/emails/pairing_dissolved",
-                context={
-                    **_base(cohort, me),
-                    "role": side,
-                    "partner_name": partner.full_name,
-                    "contact_email": cohort.program.contact_email,
-                },
+                build=partial(_dissolution_context, cohort, side, me, partner),
                 user=me.applicant,
                 recipient_name=me.full_name,
+                role=side,
                 about={"pairing": pairing.pk, "side": side, "application": me.pk},
             )
         )
     return emails
+
+
+def _dissolution_context(cohort, side, me, partner) -> dict:
+    return {
+        **_base(cohort, me),
+        "role": side,
+        "partner_name": partner.full_name,
+        "contact_email": cohort.program.contact_email,
+    }

@@ -31,6 +31,17 @@ def cohort_lock(cohort_id: int) -> None:
     Cohort.objects.select_for_update(no_key=True).filter(pk=cohort_id).exists()
 
 
+def cohorts_lock(cohort_ids) -> list[Cohort]:
+    """Lock several cohort rows in one statement, in id order (two callers locking overlapping
+    sets never wait on each other in a circle); returns them with their programs."""
+    return list(
+        Cohort.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("program")
+        .filter(pk__in=cohort_ids)
+        .order_by("pk")
+    )
+
+
 def is_conflict(error: BaseException) -> bool:
     code = getattr(getattr(error, "__cause__", None), "sqlstate", None) or getattr(
         getattr(error, "__cause__", None), "pgcode", None

@@ -1,7 +1,6 @@
 """State changes of single pairings: approve, lock, exclude, move, pair by hand, dissolve."""
 
 import datetime as dt
-from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -44,25 +43,28 @@ def withdraw_untrue(cohort_id: int) -> int:
     return notifications_recheck(notifications=Notification.objects.filter(cohort_id=cohort_id))
 
 
-def decision_guard(*, application: Application, decision: str) -> None:
+def decisions_guard(*, applications: list[Application], decision: str) -> dict[int, str]:
     """An APPLICATION_DECISION_GUARDS hook: a person in a current pairing stays accepted, so
-    nobody is told both "meet your mentor" and "you are on the waitlist"."""
-    if decision == Application.Status.ACCEPTED:
-        return
+    nobody is told both "meet your mentor" and "you are on the waitlist". One query for the
+    whole list: {application pk: why} for those refused."""
+    if decision == Application.Status.ACCEPTED or not applications:
+        return {}
+    ids = {application.pk for application in applications}
     current = (
         Pairing.objects.current()
-        .filter(Q(mentor=application) | Q(mentee=application))
+        .filter(Q(mentor_id__in=ids) | Q(mentee_id__in=ids))
         .select_related("mentor", "mentee")
-        .first()
+        .order_by("pk")
     )
-    if current is not None:
-        raise ValidationError(
-            _(
-                "%(name)s is in a pairing (%(pair)s): dissolve it, or exclude the proposal, "
-                "before changing the decision."
-            )
-            % {"name": application.full_name, "pair": _names(current)}
-        )
+    refused: dict[int, str] = {}
+    for pairing in current:
+        for person in (pairing.mentor, pairing.mentee):
+            if person.pk in ids and person.pk not in refused:
+                refused[person.pk] = _(
+                    "%(name)s is in a pairing (%(pair)s): dissolve it, or exclude the proposal, "
+                    "before changing the decision."
+                ) % {"name": person.full_name, "pair": _names(pairing)}
+    return refused
 
 
 def _check_pair(*, cohort, mentor: Application, mentee: Application) -> None:
@@ -132,23 +134,6 @@ def pairing_approve(*, pairing: Pairing, approved_by) -> Pairing:
         changes={"status": [Pairing.Status.PROPOSED, Pairing.Status.APPROVED]},
     )
     return pairing
-
-
-@dataclass
-class BulkOutcome:
-    done: list[Pairing] = field(default_factory=list)
-    refused: list[tuple[Pairing, str]] = field(default_factory=list)
-
-
-def pairings_approve_all(*, pairings, approved_by) -> BulkOutcome:
-    """Approve each pairing in its own transaction; collect the ones refused and why."""
-    outcome = BulkOutcome()
-    for pairing in pairings:
-        try:
-            outcome.done.append(pairing_approve(pairing=pairing, approved_by=approved_by))
-        except ValidationError as error:
-            outcome.refused.append((pairing, " ".join(error.messages)))
-    return outcome
 
 
 @retry_on_conflict

@@ -206,16 +206,20 @@ def test_exclude_and_manual_pair_from_the_review_screen(client, member, cohort, 
     assert manual.source == Pairing.Source.MANUAL and manual.locked
 
 
-def test_announce_page_previews_every_email_and_only_chairs_release(
+def test_announce_page_shows_each_kind_once_with_who_gets_it_and_only_chairs_release(
     client, chair, member, cohort, seeded, django_capture_on_commit_callbacks
 ):
     Pairing.objects.update(status=Pairing.Status.APPROVED)
     url = reverse("admin:matching_announce", args=[cohort.pk])
     client.force_login(member)
     page = client.get(url).content.decode()
-    assert "Meet your mentor: Marta Mentor" in page
-    assert "Meet your mentee: Nico Newcomer" in page
-    assert "About your application" in page  # Lou Lonely and Rae Roomy
+    # One sample per kind and wording: to a mentor, to a mentee, "not matched" to each role.
+    assert page.count("Meet your mentor: ") == 1 and page.count("Meet your mentee: ") == 1
+    assert page.count("<pre>") == 4 and "About your application" in page
+    assert "Introduction to a partner (worded for a mentor): 2 emails" in page
+    assert "Accepted, but not matched this cycle (worded for a mentee): 1 email" in page
+    for name in ("Marta Mentor", "Nico Newcomer", "Ola Other", "Lou Lonely", "Rae Roomy"):
+        assert f"<li>{name} &lt;" in page  # who gets what, every recipient named
     assert "Release" not in page
     assert client.post(url).status_code == 403
 
