@@ -44,7 +44,15 @@ def _goal_sheet_counts(*, tz, due_days: int | None, today: dt.date) -> dict:
     date (announcement day + due_days, program time, as My mentoring shows it), on time and
     overdue."""
     has_goal = Exists(Goal.objects.filter(pairing=OuterRef("pk")))
-    counts = {"pairs": Count("id"), "with_goals": Count("id", filter=Q(has_goal))}
+    # Pairs joined to their goals: a pair counts once (distinct), each goal once by status.
+    counts = {
+        "pairs": Count("id", distinct=True),
+        "with_goals": Count("id", distinct=True, filter=Q(has_goal)),
+        **{
+            f"goals_{value}": Count("goals", filter=Q(goals__status=value))
+            for value in Goal.Status.values
+        },
+    }
     if due_days is not None:
         # A goal is on time when its day (program time) minus the allowed days is not after
         # the announcement day; the arithmetic stays inside the subquery.
@@ -58,8 +66,10 @@ def _goal_sheet_counts(*, tz, due_days: int | None, today: dt.date) -> dict:
             ).filter(pairing=OuterRef("pk"), shifted__lte=F("announced_day"))
         )
         cutoff = today - dt.timedelta(days=due_days)
-        counts["on_time"] = Count("id", filter=Q(on_time))
-        counts["overdue"] = Count("id", filter=~Q(has_goal) & Q(announced_day__lt=cutoff))
+        counts["on_time"] = Count("id", distinct=True, filter=Q(on_time))
+        counts["overdue"] = Count(
+            "id", distinct=True, filter=~Q(has_goal) & Q(announced_day__lt=cutoff)
+        )
     return counts
 
 
@@ -115,12 +125,7 @@ def goal_sheet_section(*, cohort: Cohort, now: dt.datetime) -> tuple[Section, Fi
             series=[Series(_("Pairs"), values)],
         )
     )
-    statuses = dict(
-        Goal.objects.filter(pairing__cohort=cohort, pairing__status__in=Pairing.ANNOUNCED_STATUSES)
-        .values_list("status")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+    statuses = {value: totals[f"goals_{value}"] for value in Goal.Status.values}
     section.charts.append(
         BarChart(
             key="goal-status",
