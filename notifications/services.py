@@ -5,13 +5,14 @@ import logging
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.conf import settings
 from django.db import connection, models, transaction
 from django.db.models import QuerySet
 from django.db.models.functions import Left, StrIndex
 from django.template import TemplateDoesNotExist
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 
 from .models import Notification
@@ -47,17 +48,43 @@ def render_email(*, template: str, context: dict) -> tuple[str, str, str]:
     text = render_to_string(f"{template}.txt", context, using="text").strip()
     subject, _sep, body = text.partition("\n")
     subject = " ".join(subject.split())
-    footer = render_to_string("notifications/emails/footer.txt", context, using="text").strip()
+    footer = _footer(
+        *(str(context.get(name) or "") for name in ("program_name", "SITE_NAME", "SITE_URL")),
+        str(context.get("footer_reason") or ""),
+    )
     body = f"{body.strip()}\n\n-- \n{footer}\n"
-    try:
+    if _has_html_template(template):
         html = render_to_string(f"{template}.html", {**context, "subject": subject}, using="django")
-    except TemplateDoesNotExist:
+    else:
         html = render_to_string(
             "notifications/emails/base.html",
             {**context, "subject": subject, "body_text": text.partition("\n")[2].strip()},
             using="django",
         )
     return subject, body, html
+
+
+@lru_cache(maxsize=1024)
+def _footer(program_name: str, site_name: str, site_url: str, footer_reason: str) -> str:
+    """The standard footer, rendered once per program and reason (a release renders thousands
+    of emails with a handful of footers). footer.txt reads only these four values."""
+    context = {
+        "program_name": program_name,
+        "SITE_NAME": site_name,
+        "SITE_URL": site_url,
+        "footer_reason": footer_reason,
+    }
+    return render_to_string("notifications/emails/footer.txt", context, using="text").strip()
+
+
+@lru_cache(maxsize=256)
+def _has_html_template(template: str) -> bool:
+    """Whether `<template>.html` exists (templates do not change while a process runs)."""
+    try:
+        get_template(f"{template}.html", using="django")
+    except TemplateDoesNotExist:
+        return False
+    return True
 
 
 # --- dry runs -------------------------------------------------------------------------------

@@ -163,3 +163,27 @@ def test_the_template_check_catches_a_relative_link():
     assert relative_links_in_source(good) == []
     assert RELATIVE_LINK.search('<a href="/cohorts/">x</a>')
     assert not RELATIVE_LINK.search('<a href="https://mentoring.example.org/cohorts/">x</a>')
+
+
+def test_each_email_keeps_its_own_programs_footer_and_reason_when_many_are_rendered(
+    settings, sample_context
+):
+    """The footer is rendered once per program and reason and remembered: each email still
+    gets its own program's name and its own reason, and the site's address as it is now."""
+    settings.SITE_URL = "https://mentoring.example.org"
+    name = "matching/emails/pairing_announced"
+    footers = {}
+    for program, reason in (("Core", ""), ("ALSC", ""), ("Core", "You asked to be told.")):
+        context = {**sample_context, "role": "mentee", "program_name": program}
+        if reason:
+            context["footer_reason"] = reason
+        _subject, text, _html = render_email(template=name, context=context)
+        footers[(program, reason)] = text.rpartition("\n-- \n")[2]
+    assert footers[("Core", "")].startswith("Core\nhttps://mentoring.example.org/")
+    assert footers[("ALSC", "")].startswith("ALSC\nhttps://mentoring.example.org/")
+    assert footers[("Core", "You asked to be told.")].strip().endswith("You asked to be told.")
+    settings.SITE_URL = "https://elsewhere.example.org"
+    _subject, text, _html = render_email(
+        template=name, context={**sample_context, "role": "mentee", "program_name": "Core"}
+    )
+    assert "https://elsewhere.example.org/" in text.rpartition("\n-- \n")[2]
