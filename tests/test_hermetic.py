@@ -26,6 +26,7 @@ HOSTILE_ENVIRONMENT = {
     "DJANGO_ALLOWED_HOSTS": "hostile.example.net",
     "DJANGO_BEHIND_PROXY": "true",
     "DJANGO_CONN_MAX_AGE": "600",
+    "DJANGO_CONN_HEALTH_CHECKS": "false",
     "DJANGO_CSRF_TRUSTED_ORIGINS": "https://hostile.example.net",
     "DJANGO_DEBUG": "false",
     "DJANGO_LOG_LEVEL": "ERROR",
@@ -178,7 +179,8 @@ def test_the_shell_and_a_dotenv_file_change_no_setting_the_tests_see(tmp_path):
     assert seen["ACCOUNT_EMAIL_VERIFICATION"] == "mandatory"
     assert seen["ADMIN_REQUIRES_MFA"] is False
     assert seen["SECURE_PROXY_SSL_HEADER"] is None
-    assert seen["DATABASES"]["default"]["CONN_MAX_AGE"] == 0
+    assert seen["DATABASES"]["default"]["CONN_MAX_AGE"] == 60  # the default, not the shell's
+    assert seen["DATABASES"]["default"]["CONN_HEALTH_CHECKS"] is True
     assert seen["CACHES"]["default"]["BACKEND"].endswith("LocMemCache")
     assert seen["NOTIFICATION_LEASE_SECONDS"] == 300
     assert "string_if_invalid" not in seen["TEMPLATES"][0]["OPTIONS"]
