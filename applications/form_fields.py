@@ -1,25 +1,26 @@
-"""How the application form draws its fields: one lean template per kind of control
-(templates/applications/fields/), each given what Django's widget would have rendered.
+"""How the application form draws its fields: each field's control (input, text area, menu, or a
+group's radio buttons or checkboxes) written here from Django's widget context, and around it
+one small template per kind of field (templates/applications/fields/) for its label, help text
+and errors.
 
 The form has about 45 fields. Drawn through crispy-forms' chain of per-field templates, and
-Django's template per widget and per option, they were most of the page's time; here the
-attributes are joined once in Python (flatatt) and each field is one small template. The
-markup is the one the page always had: Bootstrap's classes, the `div_<id>` wrappers the error
-summary and static/js/application_form.js use, labels tied to their controls, help texts and
-errors tied by aria-describedby, and aria-invalid on a control whose answer has an error.
+Django's template per widget, per attribute list and per option, they were most of the page's
+time. The markup is the one the page always had: Bootstrap's classes, the `div_<id>` wrappers
+the error summary and static/js/application_form.js use, labels tied to their controls, help
+texts and errors tied by aria-describedby (`<id>_helptext`, `<id>_error`), and aria-invalid on
+a control whose answer has an error.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django import forms
-from django.forms.utils import flatatt
+from django.utils.html import conditional_escape as escape
 from django.utils.safestring import SafeString
 
 from .fields import Section, question_field_name
 
 TEMPLATES = "applications/fields/"
 
-# The controls the lean templates draw themselves; any other widget renders as it would alone.
 _INPUT = (forms.TextInput, forms.NumberInput, forms.EmailInput, forms.URLInput)
 _GROUP = (forms.RadioSelect, forms.CheckboxSelectMultiple)
 
@@ -28,12 +29,15 @@ _GROUP = (forms.RadioSelect, forms.CheckboxSelectMultiple)
 class FieldBlock:
     """One field as the page draws it."""
 
-    field: forms.BoundField
-    template: str
-    kind: str  # "input", "textarea", "select" or "custom" (field.html); else its own template
-    widget: dict  # Django's widget context: name, value, type, optgroups (options carry "html")
-    attrs: SafeString  # the control's attributes, or the fieldset's for a group
-    html: str = ""  # the control itself (safe HTML), for a "custom" widget
+    template: str  # field.html (a label and one control), checkbox.html or choices.html
+    name: str
+    auto_id: str  # its wrapper is div_<auto_id>; its help text and errors <auto_id>_helptext/_error
+    label_for: str
+    label: str  # safe HTML when it carries the required mark
+    help_text: str
+    errors: list[str]
+    control: SafeString
+    fieldset_attrs: str = ""  # a group's aria-describedby (safe HTML)
     role: str = ""  # shown only to applicants in this role (a question outside its role's section)
 
 
@@ -42,13 +46,63 @@ class SectionBlock:
     key: str
     heading: str
     role: str
-    notes: list
-    fields: list = field(default_factory=list)
+    notes: list[str]
+    fields: list[FieldBlock]
+
+
+def _attrs(attrs: dict) -> str:
+    """The attributes as HTML, as Django's flatatt writes them (a True value as the bare name,
+    False and None left out)."""
+    return "".join(
+        f" {name}" if value is True else f' {name}="{escape(value)}"'
+        for name, value in attrs.items()
+        if value is not False and value is not None
+    )
+
+
+def _input(widget: dict) -> str:
+    value = "" if widget["value"] is None else f' value="{escape(widget["value"])}"'
+    name, attrs = escape(widget["name"]), _attrs(widget["attrs"])
+    return f'<input type="{widget["type"]}" name="{name}"{value}{attrs}>'
+
+
+def _textarea(widget: dict) -> str:
+    value = escape(widget["value"]) if widget["value"] else ""
+    return (
+        f'<textarea name="{escape(widget["name"])}"{_attrs(widget["attrs"])}>\n{value}</textarea>'
+    )
+
+
+def _select(widget: dict) -> str:
+    groups = []
+    for group, options, _index in widget["optgroups"]:
+        items = "".join(
+            f'<option value="{escape(o["value"])}"{" selected" if o["selected"] else ""}>'
+            f"{escape(o['label'])}</option>"
+            for o in options
+        )
+        groups.append(f'<optgroup label="{escape(group)}">{items}</optgroup>' if group else items)
+    name, attrs = escape(widget["name"]), _attrs(widget["attrs"])
+    return f'<select name="{name}"{attrs}>{"".join(groups)}</select>'
+
+
+def _options(widget: dict) -> str:
+    """A group's radio buttons or checkboxes, each with its own label."""
+    return "".join(
+        f' <div class="form-check"> <input type="{o["type"]}" name="{escape(o["name"])}"'
+        f' value="{escape(o["value"])}"{_attrs(o["attrs"])}>'
+        f' <label for="{escape(o["attrs"].get("id", ""))}" class="form-check-label">'
+        f"{escape(o['label'])}</label> </div>"
+        for _group, options, _index in widget["optgroups"]
+        for o in options
+    )
 
 
 def _css_class(widget, errors) -> str:
     """Bootstrap's class for the control, after crispy-forms' name of the widget."""
-    if isinstance(widget, forms.CheckboxInput):
+    if isinstance(widget, _GROUP):
+        base = "form-check-input"
+    elif isinstance(widget, forms.CheckboxInput):
         base = "checkboxinput form-check-input"
     elif isinstance(widget, forms.Select):
         base = f"{type(widget).__name__.lower()} form-select"
@@ -57,44 +111,57 @@ def _css_class(widget, errors) -> str:
     return f"{base} is-invalid" if errors else base
 
 
-def _group(bound, widget, role: str) -> FieldBlock:
-    css = "form-check-input is-invalid" if bound.errors else "form-check-input"
-    attrs = bound.build_widget_attrs({"class": css}, widget)
-    if "id" not in widget.attrs:
-        attrs["id"] = bound.auto_id  # each option's id is this one and its number
-    context = widget.get_context(bound.html_name, bound.value(), attrs)["widget"]
-    for _group_name, options, _index in context["optgroups"]:
-        for option in options:
-            option["html"] = flatatt(option["attrs"])
-    fieldset = {"aria-describedby": bound.aria_describedby} if bound.aria_describedby else {}
-    return FieldBlock(
-        bound, TEMPLATES + "choices.html", "group", context, flatatt(fieldset), role=role
-    )
+def _model_choices(field) -> list:
+    """A model field's choices (the program's areas) from one plain query: its own iterator
+    reads through a server-side cursor, several round trips to PostgreSQL."""
+    iterator = field.iterator(field)
+    blank = [] if field.empty_label is None else [("", field.empty_label)]
+    return blank + [iterator.choice(obj) for obj in field.queryset]
+
+
+def _control(bound, widget, attrs) -> tuple[str, SafeString]:
+    """The field's template and its control's HTML."""
+    if isinstance(widget, (*_GROUP, forms.CheckboxInput, *_INPUT, forms.Textarea)) or (
+        type(widget) is forms.Select
+    ):
+        if isinstance(bound.field, forms.ModelChoiceField):
+            widget.choices = _model_choices(bound.field)
+        context = widget.get_context(bound.html_name, bound.value(), attrs)["widget"]
+    else:  # a widget of its own (the time-zone menu): as it renders itself
+        return "field.html", bound.as_widget(attrs=attrs)
+    if isinstance(widget, _GROUP):
+        return "choices.html", SafeString(_options(context))
+    if isinstance(widget, forms.CheckboxInput):
+        return "checkbox.html", SafeString(_input(context))
+    if isinstance(widget, forms.Textarea):
+        return "field.html", SafeString(_textarea(context))
+    if isinstance(widget, forms.Select):
+        return "field.html", SafeString(_select(context))
+    return "field.html", SafeString(_input(context))
 
 
 def field_block(bound, role: str = "") -> FieldBlock:
-    """The field drawn by its kind: radio buttons or checkboxes in a fieldset, one checkbox
-    with its label after it, or a labeled input, text area or menu."""
+    """The field drawn by its kind: radio buttons or checkboxes in a fieldset with a legend,
+    one checkbox with its label after it, or a labeled input, text area or menu."""
     widget = bound.field.widget
-    if isinstance(widget, _GROUP):
-        return _group(bound, widget, role)
-    attrs = bound.build_widget_attrs({"class": _css_class(widget, bound.errors)}, widget)
+    errors = list(bound.errors)
+    attrs = bound.build_widget_attrs({"class": _css_class(widget, errors)}, widget)
     if "id" not in widget.attrs:
-        attrs["id"] = bound.auto_id
-    if isinstance(widget, forms.CheckboxInput):
-        template, kind = "checkbox.html", "input"
-    elif isinstance(widget, _INPUT):
-        template, kind = "field.html", "input"
-    elif isinstance(widget, forms.Textarea):
-        template, kind = "field.html", "textarea"
-    elif type(widget) is forms.Select:
-        template, kind = "field.html", "select"
-    else:
-        html = bound.as_widget(attrs=attrs)
-        return FieldBlock(bound, TEMPLATES + "field.html", "custom", {}, SafeString(""), html, role)
-    context = widget.get_context(bound.html_name, bound.value(), attrs)["widget"]
-    attrs_html = flatatt(context["attrs"])
-    return FieldBlock(bound, TEMPLATES + template, kind, context, attrs_html, role=role)
+        attrs["id"] = bound.auto_id  # a group's options are <id>_0, <id>_1, ...
+    template, control = _control(bound, widget, attrs)
+    described = bound.aria_describedby if isinstance(widget, _GROUP) else ""
+    return FieldBlock(
+        template=TEMPLATES + template,
+        name=bound.name,
+        auto_id=bound.auto_id,
+        label_for=bound.id_for_label,
+        label=bound.label,
+        help_text=bound.help_text,
+        errors=errors,
+        control=control,
+        fieldset_attrs=SafeString(_attrs({"aria-describedby": described or None})),
+        role=role,
+    )
 
 
 def _question_role(question) -> str:
@@ -104,7 +171,7 @@ def _question_role(question) -> str:
     return roles[0] if len(roles) == 1 else ""
 
 
-def _section_block(form, section: Section, notes: list) -> SectionBlock:
+def _section_block(form, section: Section, notes: list[str]) -> SectionBlock:
     blocks = [field_block(form[name]) for name in section.fields if name in form.fields]
     for question in section.questions:
         role = "" if section.role else _question_role(question)
@@ -112,6 +179,6 @@ def _section_block(form, section: Section, notes: list) -> SectionBlock:
     return SectionBlock(section.key, section.heading, section.role, notes, blocks)
 
 
-def section_blocks(form, notes: dict[str, list]) -> list[SectionBlock]:
+def section_blocks(form, notes: dict[str, list[str]]) -> list[SectionBlock]:
     """The page's sections in order, each with its notes and its fields drawn."""
     return [_section_block(form, s, notes.get(s.key, [])) for s in form.sections]

@@ -5,8 +5,7 @@ from django.core.validators import MaxLengthValidator
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import time_zone_choices
-from accounts.widgets import TimeZoneSelect
+from accounts.widgets import TimeZoneField, TimeZoneSelect
 from cohorts.models import Cohort
 
 from . import eligibility, form_fields
@@ -60,7 +59,7 @@ class ApplicationForm(forms.ModelForm):
         choices=[("", _("Choose…")), *STATE_CHOICES],
         required=False,
     )
-    time_zone = forms.ChoiceField(
+    time_zone = TimeZoneField(
         label=_("Time zone"), required=False, widget=TimeZoneSelect(blank_label=_("Choose…"))
     )
     membership_status = forms.ChoiceField(
@@ -163,7 +162,6 @@ class ApplicationForm(forms.ModelForm):
                 field.validators.append(MaxLengthValidator(TEXT_LIMIT))
         self.fields["role"].choices = eligibility.role_choices(self.program)
         self.fields["areas"].queryset = self.program.areas.all()
-        self.fields["time_zone"].choices = [("", _("Choose…")), *time_zone_choices()]
         statuses = [
             (value, label)
             for value, label in MembershipStatus.choices
