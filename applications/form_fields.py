@@ -11,11 +11,11 @@ texts and errors tied by aria-describedby (`<id>_helptext`, `<id>_error`), and a
 a control whose answer has an error.
 """
 
+import html
 from dataclasses import dataclass
 
 from django import forms
-from django.utils.html import conditional_escape as escape
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeData, SafeString
 
 from .fields import Section, question_field_name
 
@@ -23,6 +23,12 @@ TEMPLATES = "applications/fields/"
 
 _INPUT = (forms.TextInput, forms.NumberInput, forms.EmailInput, forms.URLInput)
 _GROUP = (forms.RadioSelect, forms.CheckboxSelectMultiple)
+
+
+def escape(value) -> str:
+    """Django's conditional_escape, without its check of every argument for a lazy string:
+    this runs for every attribute and option of the form."""
+    return value if isinstance(value, SafeData) else html.escape(str(value))
 
 
 @dataclass(frozen=True)
