@@ -25,7 +25,7 @@ _INPUT = (forms.TextInput, forms.NumberInput, forms.EmailInput, forms.URLInput)
 _GROUP = (forms.RadioSelect, forms.CheckboxSelectMultiple)
 
 
-def escape(value) -> str:
+def _escape(value) -> str:
     """Django's conditional_escape, without its check of every argument for a lazy string:
     this runs for every attribute and option of the form."""
     return value if isinstance(value, SafeData) else html.escape(str(value))
@@ -60,22 +60,22 @@ def _attrs(attrs: dict) -> str:
     """The attributes as HTML, as Django's flatatt writes them (a True value as the bare name,
     False and None left out)."""
     return "".join(
-        f" {name}" if value is True else f' {name}="{escape(value)}"'
+        f" {name}" if value is True else f' {name}="{_escape(value)}"'
         for name, value in attrs.items()
         if value is not False and value is not None
     )
 
 
 def _input(widget: dict) -> str:
-    value = "" if widget["value"] is None else f' value="{escape(widget["value"])}"'
-    name, attrs = escape(widget["name"]), _attrs(widget["attrs"])
+    value = "" if widget["value"] is None else f' value="{_escape(widget["value"])}"'
+    name, attrs = _escape(widget["name"]), _attrs(widget["attrs"])
     return f'<input type="{widget["type"]}" name="{name}"{value}{attrs}>'
 
 
 def _textarea(widget: dict) -> str:
-    value = escape(widget["value"]) if widget["value"] else ""
+    value = _escape(widget["value"]) if widget["value"] else ""
     return (
-        f'<textarea name="{escape(widget["name"])}"{_attrs(widget["attrs"])}>\n{value}</textarea>'
+        f'<textarea name="{_escape(widget["name"])}"{_attrs(widget["attrs"])}>\n{value}</textarea>'
     )
 
 
@@ -83,22 +83,22 @@ def _select(widget: dict) -> str:
     groups = []
     for group, options, _index in widget["optgroups"]:
         items = "".join(
-            f'<option value="{escape(o["value"])}"{" selected" if o["selected"] else ""}>'
-            f"{escape(o['label'])}</option>"
+            f'<option value="{_escape(o["value"])}"{" selected" if o["selected"] else ""}>'
+            f"{_escape(o['label'])}</option>"
             for o in options
         )
-        groups.append(f'<optgroup label="{escape(group)}">{items}</optgroup>' if group else items)
-    name, attrs = escape(widget["name"]), _attrs(widget["attrs"])
+        groups.append(f'<optgroup label="{_escape(group)}">{items}</optgroup>' if group else items)
+    name, attrs = _escape(widget["name"]), _attrs(widget["attrs"])
     return f'<select name="{name}"{attrs}>{"".join(groups)}</select>'
 
 
 def _options(widget: dict) -> str:
     """A group's radio buttons or checkboxes, each with its own label."""
     return "".join(
-        f' <div class="form-check"> <input type="{o["type"]}" name="{escape(o["name"])}"'
-        f' value="{escape(o["value"])}"{_attrs(o["attrs"])}>'
-        f' <label for="{escape(o["attrs"].get("id", ""))}" class="form-check-label">'
-        f"{escape(o['label'])}</label> </div>"
+        f' <div class="form-check"> <input type="{o["type"]}" name="{_escape(o["name"])}"'
+        f' value="{_escape(o["value"])}"{_attrs(o["attrs"])}>'
+        f' <label for="{_escape(o["attrs"].get("id", ""))}" class="form-check-label">'
+        f"{_escape(o['label'])}</label> </div>"
         for _group, options, _index in widget["optgroups"]
         for o in options
     )
@@ -125,25 +125,31 @@ def _model_choices(field) -> list:
     return blank + [iterator.choice(obj) for obj in field.queryset]
 
 
+def _writer(widget):
+    """The field's template and what writes its control, or None for a widget of its own."""
+    if isinstance(widget, _GROUP):
+        return "choices.html", _options
+    if isinstance(widget, forms.CheckboxInput):
+        return "checkbox.html", _input
+    if isinstance(widget, forms.Textarea):
+        return "field.html", _textarea
+    if type(widget) is forms.Select:  # not a subclass that renders itself (the time-zone menu)
+        return "field.html", _select
+    if isinstance(widget, _INPUT):
+        return "field.html", _input
+    return None
+
+
 def _control(bound, widget, attrs) -> tuple[str, SafeString]:
     """The field's template and its control's HTML."""
-    if isinstance(widget, (*_GROUP, forms.CheckboxInput, *_INPUT, forms.Textarea)) or (
-        type(widget) is forms.Select
-    ):
-        if isinstance(bound.field, forms.ModelChoiceField):
-            widget.choices = _model_choices(bound.field)
-        context = widget.get_context(bound.html_name, bound.value(), attrs)["widget"]
-    else:  # a widget of its own (the time-zone menu): as it renders itself
+    writer = _writer(widget)
+    if writer is None:
         return "field.html", bound.as_widget(attrs=attrs)
-    if isinstance(widget, _GROUP):
-        return "choices.html", SafeString(_options(context))
-    if isinstance(widget, forms.CheckboxInput):
-        return "checkbox.html", SafeString(_input(context))
-    if isinstance(widget, forms.Textarea):
-        return "field.html", SafeString(_textarea(context))
-    if isinstance(widget, forms.Select):
-        return "field.html", SafeString(_select(context))
-    return "field.html", SafeString(_input(context))
+    if isinstance(bound.field, forms.ModelChoiceField):
+        widget.choices = _model_choices(bound.field)
+    context = widget.get_context(bound.html_name, bound.value(), attrs)["widget"]
+    template, write = writer
+    return template, SafeString(write(context))
 
 
 def field_block(bound, role: str = "") -> FieldBlock:
