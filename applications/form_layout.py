@@ -7,8 +7,6 @@ describes them, so the page can say what it needs before the applicant submits.
 
 from dataclasses import dataclass
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Div, Fieldset, Layout
 from django import forms
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -65,47 +63,6 @@ def prepare(form) -> None:
         )
     order = [name for section in form.sections for name in _section_names(form, section)]
     form.order_fields(order)
-
-
-def helper(form, notes: dict[str, list[HTML]]) -> FormHelper:
-    """The crispy layout: one fieldset per section (an id for the progress list's links),
-    with the section's notes."""
-    result = FormHelper()
-    result.form_tag = False
-    result.disable_csrf = True
-    result.layout = Layout(
-        *(_section(form, section, notes.get(section.key, [])) for section in form.sections)
-    )
-    return result
-
-
-def _question_block(form, question):
-    """A question asked of one role only, outside that role's section, is shown only to
-    applicants in that role (static/js/application_form.js), like the role sections."""
-    name = question_field_name(question)
-    roles = question.roles()
-    if len(roles) == 1:
-        return Div(name, css_class="role-section", data_role=roles[0])
-    return name
-
-
-def _section(form, section: Section, notes: list[HTML]):
-    names = [name for name in section.fields if name in form.fields]
-    blocks = [*names]
-    if not section.role:
-        blocks += [_question_block(form, q) for q in section.questions]
-    else:
-        blocks += [question_field_name(q) for q in section.questions]
-    fieldset = Fieldset(
-        section.heading,
-        *notes,
-        *blocks,
-        css_class="app-section",
-        css_id=f"section-{section.key}",
-    )
-    if section.role:
-        return Div(fieldset, css_class="role-section", data_role=section.role)
-    return fieldset
 
 
 # --- the error summary -------------------------------------------------------------------------

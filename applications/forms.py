@@ -1,17 +1,14 @@
 import re
 
-from crispy_forms.layout import HTML
 from django import forms
 from django.core.validators import MaxLengthValidator
 from django.utils.datastructures import MultiValueDict
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import time_zone_choices
-from accounts.widgets import TimeZoneSelect
+from accounts.widgets import TimeZoneField, TimeZoneSelect
 from cohorts.models import Cohort
 
-from . import eligibility
+from . import eligibility, form_fields
 from . import form_layout as layout
 from .choices import (
     STATE_CHOICES,
@@ -62,7 +59,7 @@ class ApplicationForm(forms.ModelForm):
         choices=[("", _("Choose…")), *STATE_CHOICES],
         required=False,
     )
-    time_zone = forms.ChoiceField(
+    time_zone = TimeZoneField(
         label=_("Time zone"), required=False, widget=TimeZoneSelect(blank_label=_("Choose…"))
     )
     membership_status = forms.ChoiceField(
@@ -165,7 +162,6 @@ class ApplicationForm(forms.ModelForm):
                 field.validators.append(MaxLengthValidator(TEXT_LIMIT))
         self.fields["role"].choices = eligibility.role_choices(self.program)
         self.fields["areas"].queryset = self.program.areas.all()
-        self.fields["time_zone"].choices = [("", _("Choose…")), *time_zone_choices()]
         statuses = [
             (value, label)
             for value, label in MembershipStatus.choices
@@ -190,7 +186,6 @@ class ApplicationForm(forms.ModelForm):
             self.fields[question_field_name(question)] = question_formfield(question)
         self.sections = sections_with(self.questions)
         layout.prepare(self)
-        self.helper = layout.helper(self, self._section_notes())
 
     def _sanitize(self, data):
         if hasattr(data, "setlist"):
@@ -216,34 +211,23 @@ class ApplicationForm(forms.ModelForm):
             )
         return data
 
-    def _section_notes(self) -> dict[str, list[HTML]]:
+    def _section_notes(self) -> dict[str, list[str]]:
         """The program's words shown at the top of a section, by section key."""
         program = self.program
-        membership_note = HTML(
-            format_html(
-                '<p class="form-text">{}</p>',
-                _("Mentors: %(mentor)s. Mentees: %(mentee)s.")
-                % {
-                    "mentor": program.get_mentor_membership_display().lower(),
-                    "mentee": program.get_mentee_membership_display().lower(),
-                },
-            )
+        membership = [
+            _("Mentors: %(mentor)s. Mentees: %(mentee)s.")
+            % {
+                "mentor": program.get_mentor_membership_display().lower(),
+                "mentee": program.get_mentee_membership_display().lower(),
+            }
+        ]
+        if program.membership_exception:
+            membership.append(program.membership_exception)
+        privacy = _(
+            "Answer only if you wish. These answers are used only for the matching "
+            "preference you choose here, and are never shown to your match."
         )
-        exception = (
-            HTML(format_html('<p class="form-text">{}</p>', program.membership_exception))
-            if program.membership_exception
-            else HTML("")
-        )
-        privacy = HTML(
-            format_html(
-                '<p class="form-text">{}</p>',
-                _(
-                    "Answer only if you wish. These answers are used only for the matching "
-                    "preference you choose here, and are never shown to your match."
-                ),
-            )
-        )
-        return {"membership": [membership_note, exception], "demographics": [privacy]}
+        return {"membership": membership, "demographics": [privacy]}
 
     def clean(self):
         cleaned = super().clean()
@@ -291,3 +275,7 @@ class ApplicationForm(forms.ModelForm):
 
     def progress(self) -> layout.Progress:
         return layout.progress(self)
+
+    def section_blocks(self) -> list[form_fields.SectionBlock]:
+        """The sections and their fields as the page draws them (applications/form_fields.py)."""
+        return form_fields.section_blocks(self, self._section_notes())

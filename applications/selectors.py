@@ -15,8 +15,12 @@ from .models import Application
 
 
 def cohort_for_apply(*, program_slug: str, cohort_slug: str) -> Cohort:
+    """The cohort, its program, and whether it took its copy of the questions (the
+    questionnaire, joined: the form's every request asks)."""
     return get_object_or_404(
-        Cohort.objects.select_related("program"), program__slug=program_slug, slug=cohort_slug
+        Cohort.objects.select_related("program", "questionnaire"),
+        program__slug=program_slug,
+        slug=cohort_slug,
     )
 
 

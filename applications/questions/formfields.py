@@ -73,7 +73,7 @@ def question_formfield(question) -> forms.Field:
     """The form field for `question` (never required by itself: a draft may leave it empty;
     the form requires it on submission)."""
     spec = question.spec
-    # The committee's words: crispy prints help texts unescaped, so escape them here.
+    # The committee's words, escaped here: a help text is shown as given (HTML by default).
     common = {"label": question.label, "help_text": escape(question.help_text), "required": False}
     kind = question.kind
     if kind == QuestionKind.SHORT_TEXT:

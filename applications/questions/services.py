@@ -28,6 +28,14 @@ from .models import (
 )
 
 
+def _copy_taken(cohort: Cohort) -> bool:
+    """Whether the cohort took its copy: read from the cohort when its query joined the
+    questionnaire (applications.selectors.cohort_for_apply), else asked."""
+    if Cohort.questionnaire.is_cached(cohort):
+        return hasattr(cohort, "questionnaire")  # (None cached raises an AttributeError)
+    return CohortQuestionnaire.objects.filter(cohort=cohort).exists()
+
+
 def cohort_questions_freeze(*, cohort: Cohort, now: dt.datetime | None = None) -> bool:
     """Take the cohort's copy of its program's current questions, while its call is open.
 
@@ -38,7 +46,7 @@ def cohort_questions_freeze(*, cohort: Cohort, now: dt.datetime | None = None) -
     take this year's questions).
     """
     now = now or timezone.now()
-    if CohortQuestionnaire.objects.filter(cohort=cohort).exists():
+    if _copy_taken(cohort):
         return True
     if not cohort.is_accepting_applications(now):
         return False

@@ -210,6 +210,18 @@ def test_taking_the_copy_twice_makes_one_copy(program):
     assert cohort.questions.count() == 1  # an archived program question is not asked again
 
 
+def test_the_form_learns_the_copy_was_taken_from_the_cohort_query(client, cohort, applicant):
+    """Every request of the form asks whether the cohort took its copy: the answer comes with
+    the cohort (its questionnaire joined), not from a query of its own."""
+    question = CohortQuestionFactory(cohort=cohort)  # the copy taken
+    client.force_login(applicant)
+    with CaptureQueriesContext(connection) as queries:
+        page = _open_form(client, cohort).content.decode()
+    asked = [q["sql"] for q in queries.captured_queries if "cohortquestionnaire" in q["sql"]]
+    assert len(asked) == 1 and '"cohorts_cohort"."slug"' in asked[0]
+    assert f'id="div_id_{_field(question)}"' in page
+
+
 def test_a_question_removed_after_answers_is_archived_and_its_answers_stay_readable(
     client, cohort, chair, staff_user
 ):
