@@ -1,0 +1,234 @@
+"""benchmarks/web.py --load: gunicorn on the benchmark's database, wrk against each page, and
+300 applicants submitting within 10 seconds. Imported by web.py once Django is set up."""
+
+import concurrent.futures
+import http.client
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+
+ROOT = Path(__file__).resolve().parent.parent
+BURST = 300
+BURST_SECONDS = 10
+LOAD_PAGES = ("home", "program", "cohort", "my-applications", "my-mentoring", "apply")
+
+
+WRK_SCRIPT = """
+done = function(summary, latency, requests)
+  io.write(string.format(
+    "WRK {\\"requests\\": %d, \\"duration_us\\": %d, \\"p95_us\\": %d, \\"errors\\": %d}\\n",
+    summary.requests, summary.duration, latency:percentile(95),
+    summary.errors.connect + summary.errors.read + summary.errors.write
+      + summary.errors.timeout))
+end
+"""
+
+
+class Load:
+    """gunicorn on the benchmark's database, wrk against each page, then the burst."""
+
+    def __init__(self, world, *, duration: int, connections: int):
+        self.world = world
+        self.duration = duration
+        self.connections = connections
+        self.port = 8765
+        self.base = f"http://127.0.0.1:{self.port}"
+
+    def run(self) -> None:
+        wrk = _wrk()
+        server = self._gunicorn()
+        try:
+            trivial = self._wrk(wrk, "/benchmark-trivial-page-not-found/", None)
+            print(f"RESULT load=trivial rps={trivial[0]:.0f} p95_ms={trivial[1]:.0f} ratio=1.00")
+            urls = self.world.pages["large"]
+            for name in LOAD_PAGES:
+                url, user = urls[name]
+                rps, p95 = self._wrk(wrk, url, user)
+                print(
+                    f"RESULT load={name} rps={rps:.0f} p95_ms={p95:.0f} "
+                    f"ratio={rps / trivial[0]:.2f}"
+                )
+            self._burst()
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+    def _gunicorn(self) -> subprocess.Popen:
+        env = {
+            **os.environ,
+            "DATABASE_URL": _database_url(),
+            "WEB_CONCURRENCY": "2",
+            "GUNICORN_BIND": f"127.0.0.1:{self.port}",
+        }
+        gunicorn = Path(sys.executable).with_name("gunicorn")
+        server = subprocess.Popen(
+            [str(gunicorn), "--config", str(ROOT / "gunicorn.conf.py")], cwd=ROOT, env=env
+        )
+        for _ in range(100):
+            try:
+                _http("GET", self.base + "/", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            server.terminate()
+            sys.exit("gunicorn did not start")
+        return server
+
+    def _wrk(self, wrk: str, url: str, user) -> tuple[float, float]:
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+            script.write(WRK_SCRIPT)
+        command = [wrk, "-t2", f"-c{self.connections}", f"-d{self.duration}s", "-s", script.name]
+        if user is not None:
+            command += ["-H", f"Cookie: {settings.SESSION_COOKIE_NAME}={_session(user)}"]
+        self._warm(url, user)
+        result = subprocess.run(
+            [*command, self.base + url], capture_output=True, text=True, check=True
+        )
+        os.unlink(script.name)
+        line = next(line for line in result.stdout.splitlines() if line.startswith("WRK "))
+        figures = json.loads(line[4:])
+        rps = figures["requests"] / (figures["duration_us"] / 1e6)
+        return rps, figures["p95_us"] / 1000
+
+    def _warm(self, url: str, user) -> None:
+        cookie = f"{settings.SESSION_COOKIE_NAME}={_session(user)}" if user else ""
+        for _ in range(20):
+            _http("GET", self.base + url, cookie=cookie)
+
+    def _burst(self) -> None:
+        """300 applicants, each with the form open, submit within 10 seconds."""
+        from applications.models import Application
+        from tests.applications.helpers import complete_answers
+
+        cohort = self.world.cohorts["large"]["open"]
+        url = f"{self.base}/programs/{cohort.program.slug}/cohorts/{cohort.slug}/apply/"
+        applicants = _burst_applicants(BURST)
+        for user in applicants:
+            _session(user)  # in this thread: the threads below only read them
+        # Everything that reads the database is done here, in this thread: the threads below
+        # only talk HTTP (a thread of its own would open a connection of its own).
+        bodies = [
+            complete_answers(cohort, full_name=user.full_name, email=user.email, action="submit")
+            for user in applicants
+        ]
+        with concurrent.futures.ThreadPoolExecutor(8) as pool:
+            forms = list(pool.map(lambda u: _open_form(url, u), applicants))
+        start = time.perf_counter() + 1
+        results: list[tuple[float, int]] = []
+        lock = threading.Lock()
+
+        def submit(k: int) -> None:
+            _user, cookies, token = forms[k]
+            time.sleep(max(0.0, start + k * BURST_SECONDS / BURST - time.perf_counter()))
+            answers = {**bodies[k], "csrfmiddlewaretoken": token}
+            body = urllib.parse.urlencode(answers, doseq=True)
+            began = time.perf_counter()
+            try:
+                status = _http("POST", url, cookie=cookies, body=body)[0]
+            except OSError:
+                status = 0
+            with lock:
+                results.append((time.perf_counter() - began, status))
+
+        with concurrent.futures.ThreadPoolExecutor(100) as pool:
+            list(pool.map(submit, range(BURST)))
+        connection.close()
+        submitted = Application.objects.filter(
+            cohort=cohort, applicant__in=applicants, status=Application.Status.SUBMITTED
+        )
+        errors = sum(1 for _seconds, status in results if status != 302)
+        errors += BURST - len(results)
+        duplicates = Application.objects.filter(cohort=cohort, applicant__in=applicants).count()
+        duplicates -= submitted.values("applicant").distinct().count()
+        missing = BURST - submitted.count()
+        p95 = statistics.quantiles([s for s, _ in results], n=20)[-1] * 1000
+        print(
+            f"RESULT burst={BURST} errors={max(errors, missing)} p95_ms={p95:.0f} "
+            f"duplicates={duplicates}"
+        )
+
+
+def _http(method: str, url: str, *, cookie: str = "", body: str = "", timeout: float = 30):
+    """One request on its own connection, redirects not followed: (status, headers, body)."""
+    parts = urllib.parse.urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+    headers = {"Cookie": cookie} if cookie else {}
+    if body:
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+    try:
+        conn.request(
+            method, parts.path + (f"?{parts.query}" if parts.query else ""), body or None, headers
+        )
+        response = conn.getresponse()
+        return response.status, response.headers, response.read()
+    finally:
+        conn.close()
+
+
+def _burst_applicants(count: int):
+    from django.contrib.auth.hashers import make_password
+
+    from accounts.models import User
+
+    no_password = make_password(None)  # an unusable password: they sign in through their sessions
+    return User.objects.bulk_create(
+        User(
+            email=f"burst-{n}@bench.example.org",
+            full_name=f"Burst Applicant {n}",
+            password=no_password,
+        )
+        for n in range(count)
+    )
+
+
+def _open_form(url: str, user) -> tuple[object, str, str]:
+    """The applicant's session and CSRF cookie, and the token in the form they opened."""
+    session = f"{settings.SESSION_COOKIE_NAME}={_session(user)}"
+    _status, headers, body = _http("GET", url, cookie=session)
+    html = body.decode()
+    set_cookies = headers.get_all("Set-Cookie") or []
+    csrf = next(c.split(";")[0] for c in set_cookies if c.startswith(settings.CSRF_COOKIE_NAME))
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    return user, f"{session}; {csrf}", token
+
+
+_sessions: dict[int, str] = {}
+
+
+def _session(user) -> str:
+    if user.pk not in _sessions:
+        client = Client()
+        client.force_login(user)
+        _sessions[user.pk] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    return _sessions[user.pk]
+
+
+def _database_url() -> str:
+    db = settings.DATABASES["default"]
+    user = db.get("USER") or "postgres"
+    host = db.get("HOST") or "127.0.0.1"
+    port = db.get("PORT") or 5432
+    return f"postgres://{user}@{host}:{port}/{db['NAME']}"
+
+
+def _wrk() -> str:
+    found = shutil.which("wrk")
+    if found:
+        return found
+    as_root = [] if os.geteuid() == 0 else ["sudo"]
+    subprocess.run([*as_root, "apt-get", "install", "-y", "-qq", "wrk"], check=True)
+    return shutil.which("wrk") or sys.exit("wrk could not be installed")
