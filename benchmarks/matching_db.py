@@ -22,19 +22,14 @@ import django  # noqa: E402
 django.setup()
 
 from django.conf import settings  # noqa: E402
-from django.test.utils import setup_databases, teardown_databases  # noqa: E402
+from throwaway import throwaway_database  # noqa: E402
 
 REPEATS = 5
 
 
 def main() -> None:
-    default = settings.DATABASES["default"]
-    default["TEST"]["NAME"] = f"{default['NAME']}_bench"
-    old = setup_databases(verbosity=0, interactive=False)
-    try:
+    with throwaway_database():
         run_benchmark()
-    finally:
-        teardown_databases(old, verbosity=0)
 
 
 def run_benchmark() -> None:

@@ -35,7 +35,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.conf import settings  # noqa: E402
-from django.test.utils import setup_databases, teardown_databases  # noqa: E402
+from throwaway import throwaway_database  # noqa: E402
 
 REPEATS = 9
 MENTEES, MENTORS = 1200, 800
@@ -46,13 +46,8 @@ KINDS = (
 
 
 def main() -> None:
-    default = settings.DATABASES["default"]
-    default["TEST"]["NAME"] = f"{default['NAME']}_bench"
-    old = setup_databases(verbosity=0, interactive=False)
-    try:
+    with throwaway_database():
         run_benchmark()
-    finally:
-        teardown_databases(old, verbosity=0)
 
 
 def _best_of_pair(without, with_) -> tuple[float, float, object]:

@@ -70,12 +70,9 @@ from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import (  # noqa: E402
-    CaptureQueriesContext,
-    setup_databases,
-    teardown_databases,
-)
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from throwaway import throwaway_database  # noqa: E402
 
 
 def main() -> None:
@@ -87,11 +84,9 @@ def main() -> None:
     default = settings.DATABASES["default"]
     if default["ENGINE"] != "django.db.backends.postgresql":
         sys.exit("benchmarks/web.py measures on PostgreSQL: set DATABASE_URL to one.")
-    default["TEST"]["NAME"] = f"{default['NAME']}_bench"
     sys.stdout.reconfigure(line_buffering=True)
     call_command("collectstatic", interactive=False, verbosity=0)  # DEBUG is off, as in production
-    old = setup_databases(verbosity=0, interactive=False)
-    try:
+    with throwaway_database():
         world = World()
         for size in ("small", "large"):
             world.build(size)
@@ -102,9 +97,6 @@ def main() -> None:
 
             connection.close()
             Load(world, duration=args.duration, connections=args.connections).run()
-    finally:
-        connection.close()
-        teardown_databases(old, verbosity=0)
 
 
 def _analyze() -> None:
@@ -121,8 +113,21 @@ SIZES = {
 }
 
 
-def _dates(today: dt.date, **offsets: int) -> dict:
-    return {name: today + dt.timedelta(days=days) for name, days in offsets.items()}
+# Each cohort's dates, in days from today: one open for applications, one in the committee's
+# hands (applications closed, the announcement ahead), one under way.
+DATE_FIELDS = (
+    "applications_open",
+    "applications_close",
+    "pairings_notified",
+    "mentoring_starts",
+    "mentoring_ends",
+    "assessment_closes",
+)
+TIMELINES = {
+    "open": (-10, 20, 40, 50, 230, 260),
+    "committee": (-40, -10, 10, 20, 200, 230),
+    "running": (-150, -120, -60, -30, 150, 180),
+}
 
 
 class World:
@@ -159,49 +164,19 @@ class World:
         today = timezone.localdate()
         n = SIZES[size]
         year = 2040 if size == "small" else 2050
-        open_cohort = cohort_create(
-            program=self.program,
-            name=f"{year} cohort",
-            slug=f"{year}",
-            **_dates(
-                today,
-                applications_open=-10,
-                applications_close=20,
-                pairings_notified=40,
-                mentoring_starts=50,
-                mentoring_ends=230,
-                assessment_closes=260,
-            ),
-        )
-        committee = cohort_create(
-            program=self.program,
-            name=f"{year - 1} cohort",
-            slug=f"{year - 1}",
-            **_dates(
-                today,
-                applications_open=-40,
-                applications_close=-10,
-                pairings_notified=10,
-                mentoring_starts=20,
-                mentoring_ends=200,
-                assessment_closes=230,
-            ),
-        )
-        running = cohort_create(
-            program=self.program,
-            name=f"{year - 2} cohort",
-            slug=f"{year - 2}",
-            **_dates(
-                today,
-                applications_open=-150,
-                applications_close=-120,
-                pairings_notified=-60,
-                mentoring_starts=-30,
-                mentoring_ends=150,
-                assessment_closes=180,
-            ),
-        )
-        self.cohorts[size] = {"open": open_cohort, "committee": committee, "running": running}
+        self.cohorts[size] = {
+            kind: cohort_create(
+                program=self.program,
+                name=f"{year - age} cohort",
+                slug=f"{year - age}",
+                **{
+                    name: today + dt.timedelta(days=days)
+                    for name, days in zip(DATE_FIELDS, offsets, strict=True)
+                },
+            )
+            for age, (kind, offsets) in enumerate(TIMELINES.items())
+        }
+        committee, running = self.cohorts[size]["committee"], self.cohorts[size]["running"]
         self._committee_pool(committee, n["mentees"], n["mentors"])
         self.participant[size] = self._running_pairs(running, n["running"])
 
