@@ -152,7 +152,7 @@ def notification_create(
     create it.
     """
     if reissue:
-        key, existing = _reissue_key(key)
+        key, existing = _reissue_keys([key])[key]
     else:
         existing = None
     collector = _collector.get()
@@ -242,22 +242,10 @@ def _collect_many(collector, messages, targets, built) -> list[tuple[Notificatio
     return answer
 
 
-def _reissue_key(key: str) -> tuple[str, Notification | None]:
-    """The key a reissued message takes, and the live message already under it, if any."""
-    rows = list(
-        Notification.objects.filter(key__startswith=key).filter(
-            models.Q(key=key) | models.Q(key__startswith=f"{key}#")
-        )
-    )
-    live = [row for row in rows if row.status not in Notification.FINAL_UNSENT]
-    if live:
-        return live[0].key, live[0]
-    return (f"{key}#{len(rows) + 1}" if rows else key), None
-
-
 def _reissue_keys(keys: list[str]) -> dict[str, tuple[str, Notification | None]]:
-    """_reissue_key for many keys in at most two queries: the rows under the keys themselves,
-    then, only for keys whose message was withdrawn or cancelled, their reissues (`key#n`)."""
+    """For each key, the key a reissued message takes and the live message already under it,
+    if any, in at most two queries: the rows under the keys themselves, then, only for keys
+    whose message was withdrawn or cancelled, their reissues (`key#n`)."""
     found = {row.key: row for row in Notification.objects.filter(key__in=keys)}
     reissued = [key for key, row in found.items() if row.status in Notification.FINAL_UNSENT]
     family: dict[str, list[Notification]] = {key: [row] for key, row in found.items()}
@@ -276,7 +264,7 @@ def _reissue_keys(keys: list[str]) -> dict[str, tuple[str, Notification | None]]
         live = sorted(
             (row for row in rows if row.status not in Notification.FINAL_UNSENT),
             key=lambda row: (row.scheduled_at, row.pk),
-            reverse=True,  # the model's ordering, which _reissue_key's first row follows
+            reverse=True,  # the model's ordering: the newest live message
         )
         if live:
             answer[key] = (live[0].key, live[0])
