@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from . import selectors, services
+from . import public_pages, selectors, services
 from .forms import CallSubscriptionForm
 from .models import CallSubscription, Program
 from .timeline import PHASE_DESCRIPTIONS, Phase
@@ -16,39 +16,42 @@ SUBSCRIBE_LIMIT_PER_HOUR = 10
 
 
 def home(request):
-    cards = selectors.program_cards(now=timezone.now())
-    return render(
-        request, "cohorts/home.html", {"cards": cards, "subscribe_form": CallSubscriptionForm()}
-    )
+    def draw(context):
+        cards = selectors.program_cards(now=timezone.now())
+        context |= {"cards": cards, "subscribe_form": CallSubscriptionForm()}
+        content = public_pages.render_content(
+            "cohorts/home_content.html", context, "Mentoring programs"
+        )
+        return content, [card.program for card in cards]
+
+    return _public_page(request, public_pages.served(request, "home", draw))
 
 
 def program_detail(request, slug):
-    now = timezone.now()
-    program = selectors.program_detail(slug=slug)
-    cohorts = [{"cohort": c, "phase": c.phase(now)} for c in program.cohorts.all()]
-    card = selectors.program_card(program=program, now=now)
-    past = [row for row in cohorts if row["phase"] == Phase.CLOSED]
-    return render(
-        request,
-        "cohorts/program_detail.html",
-        {
+    def draw(context):
+        now = timezone.now()
+        program = selectors.program_detail(slug=slug)
+        cohorts = [{"cohort": c, "phase": c.phase(now)} for c in program.cohorts.all()]
+        context |= {
             "program": program,
-            "card": card,
-            "past": past,
+            "card": selectors.program_card(program=program, now=now),
             "cohorts": cohorts,
             "subscribe_form": CallSubscriptionForm(),
-        },
-    )
+        }
+        content = public_pages.render_content(
+            "cohorts/program_detail_content.html", context, program.name
+        )
+        return content, [program]
+
+    return _public_page(request, public_pages.served(request, f"program:{slug}", draw))
 
 
 def cohort_detail(request, program_slug, slug):
-    now = timezone.now()
-    cohort = selectors.cohort_detail(program_slug=program_slug, slug=slug)
-    phase = cohort.phase(now)
-    return render(
-        request,
-        "cohorts/cohort_detail.html",
-        {
+    def draw(context):
+        now = timezone.now()
+        cohort = selectors.cohort_detail(program_slug=program_slug, slug=slug)
+        phase = cohort.phase(now)
+        context |= {
             "cohort": cohort,
             "program": cohort.program,
             "phase": phase,
@@ -57,8 +60,20 @@ def cohort_detail(request, program_slug, slug):
             "timeline": cohort.timeline(now),
             "days_left": cohort.days_left_to_apply(now),
             "next": cohort.next_date(now),
-        },
-    )
+        }
+        content = public_pages.render_content(
+            "cohorts/cohort_detail_content.html",
+            context,
+            f"{cohort.program.short_name} {cohort.name}",
+        )
+        return content, [cohort.program]
+
+    page = f"cohort:{program_slug}:{slug}"
+    return _public_page(request, public_pages.served(request, page, draw))
+
+
+def _public_page(request, content):
+    return render(request, "cohorts/public_page.html", {"content": content})
 
 
 def _over_limit(request) -> bool:
