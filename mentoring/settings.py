@@ -232,6 +232,15 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=None)
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# Sessions are read from the cache when every web process shares it (Redis, as docker-compose
+# runs it), saving a database query on every signed-in page; written to both, so a session the
+# cache lost is read from the database. With a cache in each process's memory (the default),
+# a logout in one process would leave the session alive in another's: the database alone then.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    else "django.contrib.sessions.backends.db"
+)
 
 # Security: strict when DEBUG is off; `manage.py check --deploy` is clean with production values
 # and with docker-compose's defaults.

@@ -169,6 +169,30 @@ def test_database_connections_persist_and_are_checked_before_reuse():
     assert compose_defaults()["DJANGO_CONN_MAX_AGE"] == "60"
 
 
+def test_sessions_are_read_from_the_cache_only_when_every_web_process_shares_it():
+    def engine(**env) -> str:
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import django; django.setup(); from django.conf import settings as s;"
+                "print(s.SESSION_ENGINE.rsplit('.', 1)[-1])",
+            ],
+            cwd=ROOT,
+            env=scrubbed_environ(
+                keep_database=False, DJANGO_SETTINGS_MODULE="mentoring.settings", **env
+            ),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        return result.stdout.strip() or result.stderr
+
+    assert engine() == "db"  # each process's own memory: a logout elsewhere would not show
+    assert engine(CACHE_URL="redis://127.0.0.1:6379/1") == "cached_db"
+    assert compose_defaults()["CACHE_URL"].startswith("redis://")
+
+
 def test_gunicorn_runs_threaded_workers_from_its_config_file():
     gunicorn = Path(sys.executable).with_name("gunicorn")
     result = subprocess.run(

@@ -181,3 +181,14 @@ def test_each_reader_gets_their_own_csrf_token_and_the_form_works():
         {"email": "someone@library.example.org", "csrfmiddlewaretoken": tokens[0]},
     )
     assert stolen.status_code == 403  # another reader's token is refused as ever
+
+
+def test_each_process_holds_a_bounded_number_of_pages_the_least_recently_used_let_go():
+    held = public_pages._Held(2)
+    lapses = timezone.now()
+    for key in ("a", "b"):
+        held.put(key, (public_pages.Content("t", key), lapses))
+    held.get("a")  # read: "b" is now the least recently used
+    held.put("c", (public_pages.Content("t", "c"), lapses))
+    assert held.get("b") is None
+    assert held.get("a")[0].html == "a" and held.get("c")[0].html == "c"
