@@ -78,6 +78,8 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from throwaway import throwaway_database  # noqa: E402
 
+from mentoring.runtime import tune_garbage_collection  # noqa: E402
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -91,6 +93,7 @@ def main() -> None:
     sys.stdout.reconfigure(line_buffering=True)
     call_command("collectstatic", interactive=False, verbosity=0)  # DEBUG is off, as in production
     cache.clear()  # nothing kept from an earlier run
+    tune_garbage_collection()  # as the web process does once loaded (mentoring/wsgi.py)
     with throwaway_database():
         world = World()
         for size in ("small", "large"):

@@ -2,6 +2,9 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
+from mentoring.runtime import tune_garbage_collection
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentoring.settings")
 
 application = get_wsgi_application()
+tune_garbage_collection()  # after loading: what the app loaded is frozen

@@ -193,6 +193,19 @@ def test_sessions_are_read_from_the_cache_only_when_every_web_process_shares_it(
     assert compose_defaults()["CACHE_URL"].startswith("redis://")
 
 
+def test_the_web_process_freezes_what_it_loaded_and_collects_cycles_less_often():
+    code = "import gc, mentoring.wsgi;print(gc.get_threshold()[0], gc.get_freeze_count() > 10_000)"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=scrubbed_environ(keep_database=False, DJANGO_SETTINGS_MODULE="mentoring.settings"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.strip() == "50000 True", result.stderr
+
+
 def test_gunicorn_runs_threaded_workers_from_its_config_file():
     gunicorn = Path(sys.executable).with_name("gunicorn")
     result = subprocess.run(
