@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from .conditions import untrue
 from .models import Notification
+from .services import email_html
 
 logger = logging.getLogger(__name__)
 
@@ -117,8 +118,8 @@ def build_message(notification: Notification, connection=None) -> EmailMultiAlte
         headers={"Message-ID": notification.message_id, "X-Mentoring-Key": notification.key},
         connection=connection,
     )
-    if notification.body_html:
-        message.attach_alternative(notification.body_html, "text/html")
+    if html := email_html(notification):
+        message.attach_alternative(html, "text/html")
     return message
 
 

@@ -13,6 +13,7 @@ from cohorts.models import Program
 from notifications.models import Notification
 from notifications.planning import preview_planners, run_planners
 from notifications.services import (
+    email_html,
     notification_cancel,
     notification_create,
     notification_retry,
@@ -75,6 +76,8 @@ def test_render_email_puts_the_program_name_and_absolute_links_in_both_versions(
     assert "https://mentoring.example.org/cohorts/core-2031/" in text
     assert text.rstrip().endswith("a mentoring program.")
     assert "Core Mentoring Program\nhttps://mentoring.example.org/" in text  # the footer
+    assert html == ""  # no HTML template: the house layout is drawn from the text when sent
+    html = email_html(Notification(subject=subject, body_text=text))
     assert "Core Mentoring Program" in html
     assert "Hello Ann &amp; Bo" in html
     assert 'href="https://mentoring.example.org/cohorts/core-2031/"' in html
