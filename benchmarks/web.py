@@ -30,7 +30,9 @@ applicants submit a complete application each within 10 seconds:
     RESULT load=<page> rps=<n> p95_ms=<n> ratio=<rps / the trivial page's rps>
     RESULT burst=300 errors=<n> p95_ms=<n> duplicates=<n>
 
-`load=trivial` is a page not found: Django's cheapest answer through the same middleware.
+`load=trivial` is a page not found: Django's cheapest answer through the same middleware;
+`load=trivial-signed-in` is the same page for a signed-in participant, the floor of every
+personal page.
 """
 
 import argparse

@@ -51,9 +51,17 @@ class Load:
         wrk = _wrk()
         server = self._gunicorn()
         try:
-            trivial = self._wrk(wrk, "/benchmark-trivial-page-not-found/", None)
+            not_found = "/benchmark-trivial-page-not-found/"
+            trivial = self._wrk(wrk, not_found, None)
             print(f"RESULT load=trivial rps={trivial[0]:.0f} p95_ms={trivial[1]:.0f} ratio=1.00")
             urls = self.world.pages["large"]
+            # The same page for a signed-in person: what every personal page pays before its
+            # own work (the session, the person's row, the menu's committee roles).
+            rps, p95 = self._wrk(wrk, not_found, urls["my-mentoring"][1])
+            print(
+                f"RESULT load=trivial-signed-in rps={rps:.0f} p95_ms={p95:.0f} "
+                f"ratio={rps / trivial[0]:.2f}"
+            )
             for name in LOAD_PAGES:
                 url, user = urls[name]
                 rps, p95 = self._wrk(wrk, url, user)

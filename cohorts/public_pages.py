@@ -14,7 +14,8 @@ it says could change, so it is never stale:
   and at once in the transaction that made it;
 - the reader's time zone (deadlines are shown in theirs too) and language;
 - the day: phases, days left to apply and the month of the next call change at midnight in a
-  program's zone, so what is kept lapses at the next such midnight.
+  program's zone, so what is kept serves from the last such midnight to the next (a process
+  whose clock is behind another's never serves the other's tomorrow).
 
 Each web process also remembers the last few hundred pieces of content it served, under the
 same keys: a key names one version of the data, so a copy held in the process is exactly as true
@@ -83,14 +84,14 @@ def served(
     key = _key(page, stamp, reader_zone)
     now = timezone.now()
     kept = _held.get(key) or cache.get(key)
-    if kept is not None and now < kept[1]:
+    if kept is not None and kept[1] <= now < kept[2]:
         _held.put(key, kept)
         return _personal(request, kept[0])
     content, programs = render(context)
-    lapses = next_midnight(programs, now)
-    seconds = min(LONGEST_KEEP, max(1, int((lapses - now).total_seconds())))
-    cache.set(key, (content, lapses), timeout=seconds)
-    _held.put(key, (content, lapses))
+    begins, ends = day_of(programs, now)
+    seconds = min(LONGEST_KEEP, max(1, int((ends - now).total_seconds())))
+    cache.set(key, (content, begins, ends), timeout=seconds)
+    _held.put(key, (content, begins, ends))
     return _personal(request, content)
 
 
@@ -99,17 +100,17 @@ class _Held:
 
     def __init__(self, size: int):
         self.size = size
-        self.items: OrderedDict[str, tuple[Content, dt.datetime]] = OrderedDict()
+        self.items: OrderedDict[str, tuple[Content, dt.datetime, dt.datetime]] = OrderedDict()
         self.lock = threading.Lock()  # gunicorn's threads share the process
 
-    def get(self, key: str) -> tuple[Content, dt.datetime] | None:
+    def get(self, key: str) -> tuple[Content, dt.datetime, dt.datetime] | None:
         with self.lock:
             item = self.items.get(key)
             if item is not None:
                 self.items.move_to_end(key)
             return item
 
-    def put(self, key: str, item: tuple[Content, dt.datetime]) -> None:
+    def put(self, key: str, item: tuple[Content, dt.datetime, dt.datetime]) -> None:
         with self.lock:
             self.items[key] = item
             self.items.move_to_end(key)
@@ -142,12 +143,14 @@ def data_stamp() -> str | None:
     return hashlib.blake2b(repr(rows).encode(), digest_size=12).hexdigest()
 
 
-def next_midnight(programs: Iterable[Program], now: dt.datetime) -> dt.datetime:
-    """The first midnight after `now` in any of the programs' zones (UTC's if none)."""
+def day_of(programs: Iterable[Program], now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+    """The stretch around `now` in which it is the same day in each of the programs' zones
+    (UTC's if none): from the latest midnight up to `now` to the first one after it."""
     zones = {program.tz for program in programs} or {dt.UTC}
-    return min(
-        start_of_day(now.astimezone(zone).date() + dt.timedelta(days=1), zone) for zone in zones
-    )
+    days = [(now.astimezone(zone).date(), zone) for zone in zones]
+    begins = max(start_of_day(day, zone) for day, zone in days)
+    ends = min(start_of_day(day + dt.timedelta(days=1), zone) for day, zone in days)
+    return begins, ends
 
 
 def _key(page: str, stamp: str, reader_zone) -> str:

@@ -137,14 +137,30 @@ def test_the_days_left_change_at_midnight_in_the_programs_zone(client, call):
             assert "left to apply" not in get(client, url), url
 
 
-def test_next_midnight_is_the_first_of_the_programs_zones():
+def test_what_is_kept_serves_while_it_is_the_same_day_in_every_programs_zone():
     now = dt.datetime(2031, 3, 1, 4, 30, tzinfo=dt.UTC)  # 11:30 p.m. in New York on Feb 28
     new_york = Program(time_zone="America/New_York")
-    honolulu = Program(time_zone="Pacific/Honolulu")
-    assert public_pages.next_midnight([new_york, honolulu], now) == dt.datetime(
-        2031, 3, 1, 5, 0, tzinfo=dt.UTC
+    honolulu = Program(time_zone="Pacific/Honolulu")  # 6:30 p.m. on Feb 28
+    assert public_pages.day_of([new_york, honolulu], now) == (
+        dt.datetime(2031, 2, 28, 10, 0, tzinfo=dt.UTC),  # midnight in Honolulu
+        dt.datetime(2031, 3, 1, 5, 0, tzinfo=dt.UTC),  # midnight in New York
     )
-    assert public_pages.next_midnight([], now) == dt.datetime(2031, 3, 2, tzinfo=dt.UTC)
+    assert public_pages.day_of([], now) == (
+        dt.datetime(2031, 3, 1, tzinfo=dt.UTC),
+        dt.datetime(2031, 3, 2, tzinfo=dt.UTC),
+    )
+
+
+def test_a_page_kept_by_a_process_already_past_midnight_is_not_served_before_it(client, call):
+    """Two web servers' clocks differ by a few seconds: the one behind keeps its own day."""
+    zone = call.program.tz
+    midnight = start_of_day(call.applications_close - dt.timedelta(days=1), zone)
+    ahead = midnight + dt.timedelta(seconds=2)
+    behind = midnight - dt.timedelta(seconds=2)
+    with mock.patch("django.utils.timezone.now", return_value=ahead):
+        assert "1 day left to apply" in get(client, call.get_absolute_url())
+    with mock.patch("django.utils.timezone.now", return_value=behind):
+        assert "2 days left to apply" in get(client, call.get_absolute_url())
 
 
 def test_each_reader_sees_the_deadline_in_their_own_zone(call):
@@ -185,10 +201,10 @@ def test_each_reader_gets_their_own_csrf_token_and_the_form_works():
 
 def test_each_process_holds_a_bounded_number_of_pages_the_least_recently_used_let_go():
     held = public_pages._Held(2)
-    lapses = timezone.now()
+    now = timezone.now()
     for key in ("a", "b"):
-        held.put(key, (public_pages.Content("t", key), lapses))
+        held.put(key, (public_pages.Content("t", key), now, now))
     held.get("a")  # read: "b" is now the least recently used
-    held.put("c", (public_pages.Content("t", "c"), lapses))
+    held.put("c", (public_pages.Content("t", "c"), now, now))
     assert held.get("b") is None
     assert held.get("a")[0].html == "a" and held.get("c")[0].html == "c"
