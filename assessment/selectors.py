@@ -27,10 +27,11 @@ def invitation_for_token(*, token: str) -> Invitation:
 def open_invitations_for_user(*, user, now=None) -> list[Invitation]:
     """The person's invitations to surveys open now, for a participant's own pages."""
     now = now or timezone.now()
+    own_applications = Application.objects.filter(applicant=user).values("pk")
     invitations = Invitation.objects.filter(
-        Q(user=user) | Q(application__applicant=user), sent_at__isnull=False
+        Q(user=user) | Q(application__in=own_applications), sent_at__isnull=False
     ).select_related("survey__cohort__program")
-    return [i for i in invitations.distinct() if i.survey.is_open(now)]
+    return [i for i in invitations if i.survey.is_open(now)]
 
 
 def participants_for(survey: Survey) -> QuerySet[Application]:
