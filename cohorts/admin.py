@@ -106,6 +106,7 @@ class ProgramAdmin(ProgramScopedAdminMixin, admin.ModelAdmin):
             super()
             .get_queryset(request)
             .annotate(_waiting=Count("call_subscriptions", filter=waiting))
+            .order_by(*Program._meta.ordering)  # an aggregate drops the model's own ordering
         )
 
     @admin.display(description=_("waiting for the next call"), ordering="_waiting")

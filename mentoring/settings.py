@@ -231,6 +231,9 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not CELE
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=None)
 
+# A link typed without its scheme in a text (www.ala.org) opens over HTTPS, in pages and emails.
+URLIZE_ASSUME_HTTPS = True
+
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 # Sessions are read from the cache when every web process shares it (Redis, as docker-compose
 # runs it), saving a database query on every signed-in page; written to both, so a session the

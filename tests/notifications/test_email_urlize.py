@@ -35,3 +35,8 @@ def test_email_urlize_remembers_words_across_emails():
 def test_the_html_layout_links_with_it():
     source = engines["django"].get_template("notifications/emails/base.html").template.source
     assert "body_text|email_urlize|linebreaks" in source
+
+
+def test_a_link_typed_without_its_scheme_opens_over_https():
+    assert 'href="https://www.ala.org"' in email_urlize("Visit www.ala.org today.")
+    assert 'href="https://www.ala.org"' in urlize("Visit www.ala.org today.")  # pages too
