@@ -83,9 +83,10 @@ def served(
         return _personal(request, content)
     key = _key(page, stamp, reader_zone)
     now = timezone.now()
-    kept = _held.get(key) or cache.get(key)
+    kept = _held.get(key)
+    if kept is None and (kept := cache.get(key)) is not None:
+        _held.put(key, kept)  # another process drew it: hold it here too
     if kept is not None and kept[1] <= now < kept[2]:
-        _held.put(key, kept)
         return _personal(request, kept[0])
     content, programs = render(context)
     begins, ends = day_of(programs, now)
