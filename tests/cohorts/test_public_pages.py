@@ -52,6 +52,17 @@ def test_a_page_read_again_is_served_from_the_cache_with_one_query(client, call)
         assert len(again) == 1, (url, [q["sql"] for q in again])  # the data's stamp
 
 
+@needs_row_versions
+def test_a_page_another_process_drew_is_served_from_the_shared_cache(client, call):
+    for url in pages(call):
+        first = get(client, url)
+        public_pages._held.items.clear()  # as in a process that has not drawn it
+        with CaptureQueriesContext(connection) as again:
+            assert get(client, url) == first
+        assert len(again) == 1, url
+        assert len(public_pages._held.items) == 1  # and now held here too
+
+
 @pytest.mark.parametrize(
     "change",
     ["program-update", "program-bulk-update", "cohort-save", "cohort-bulk-update", "sql"],
