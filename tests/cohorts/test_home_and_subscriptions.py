@@ -193,12 +193,14 @@ def test_two_beats_planning_at_once_send_each_subscriber_one_notice(postgres):
         )
     CohortFactory(program=program, phase="accepting")
     barrier = threading.Barrier(2)
-    created = []
+    created, errors = [], []
 
     def plan():
         try:
             barrier.wait()
             created.append(plan_call_open_notices(now=timezone.now()))
+        except Exception as error:  # said below: a thread's exception is otherwise only a warning
+            errors.append(repr(error))
         finally:
             connection.close()
 
@@ -207,6 +209,10 @@ def test_two_beats_planning_at_once_send_each_subscriber_one_notice(postgres):
         thread.start()
     for thread in threads:
         thread.join()
-    assert sum(created) == 5
-    assert Notification.objects.filter(kind="call_open").count() == 5
+    notices = list(
+        Notification.objects.filter(kind="call_open").values_list("key", "recipient", "status")
+    )
+    assert errors == [], errors
+    assert sum(created) == 5, (created, notices)
+    assert len(notices) == 5, notices
     assert plan_call_open_notices(now=timezone.now()) == 0
