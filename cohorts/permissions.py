@@ -85,7 +85,8 @@ def committee_roles(user) -> dict[int, str]:
     """
     roles = getattr(user, "_committee_roles", None)
     if roles is None:
-        roles = dict(user.committee_memberships.values_list("program_id", "role"))
+        # Unordered: the model's ordering would join the programs and the users to sort a dict.
+        roles = dict(user.committee_memberships.order_by().values_list("program_id", "role"))
         user._committee_roles = roles
     return roles
 
