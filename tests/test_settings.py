@@ -43,6 +43,23 @@ def run_manage(*args, env):
     )
 
 
+def printed_by(code: str, *, setup: bool = True, **env) -> str:
+    """What `code` prints in a fresh Python with the project's settings and only `env` from the
+    environment (after django.setup() unless `setup` is false); its errors if it printed nothing."""
+    prefix = "import django; django.setup();" if setup else ""
+    result = subprocess.run(
+        [sys.executable, "-c", prefix + code],
+        cwd=ROOT,
+        env=scrubbed_environ(
+            keep_database=False, DJANGO_SETTINGS_MODULE="mentoring.settings", **env
+        ),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    return result.stdout.strip() or result.stderr
+
+
 def test_production_settings_refuse_a_missing_secret_key():
     env = dict(PRODUCTION)
     del env["DJANGO_SECRET_KEY"]
@@ -79,22 +96,8 @@ def test_check_deploy_warns_of_a_public_site_without_https():
 
 def test_the_proxy_header_is_believed_only_behind_a_proxy():
     code = "from django.conf import settings as s; print(s.SECURE_PROXY_SSL_HEADER)"
-    printed = {}
-    for behind in ("", "true"):
-        extra = {"DJANGO_BEHIND_PROXY": behind} if behind else {}
-        result = subprocess.run(
-            [sys.executable, "-c", "import django; django.setup();" + code],
-            cwd=ROOT,
-            env=scrubbed_environ(
-                keep_database=False, DJANGO_SETTINGS_MODULE="mentoring.settings", **extra
-            ),
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-        printed[behind] = result.stdout.strip()
-    assert printed[""] == "None"
-    assert printed["true"] == "('HTTP_X_FORWARDED_PROTO', 'https')"
+    assert printed_by(code) == "None"
+    assert printed_by(code, DJANGO_BEHIND_PROXY="true") == "('HTTP_X_FORWARDED_PROTO', 'https')"
 
 
 def test_embedded_default_uses_sqlite_eager_celery_and_console_email():
@@ -103,37 +106,20 @@ def test_embedded_default_uses_sqlite_eager_celery_and_console_email():
         "print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER,"
         " s.EMAIL_BACKEND, s.DEBUG)"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup();" + code],
-        cwd=ROOT,
-        env=scrubbed_environ(keep_database=False, DJANGO_SETTINGS_MODULE="mentoring.settings"),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.stdout.split() == [
+    printed = printed_by(code)
+    assert printed.split() == [
         "django.db.backends.sqlite3",
         "True",
         "django.core.mail.backends.console.EmailBackend",
         "True",
-    ], result.stderr
+    ], printed
 
 
 def test_two_factor_is_required_for_the_admin_when_debug_is_off_unless_told_otherwise():
-    code = "from django.conf import settings as s; print(s.ADMIN_REQUIRES_MFA)"
-
     def required(**env) -> str:
-        result = subprocess.run(
-            [sys.executable, "-c", "import django; django.setup();" + code],
-            cwd=ROOT,
-            env=scrubbed_environ(
-                keep_database=False, DJANGO_SETTINGS_MODULE="mentoring.settings", **env
-            ),
-            capture_output=True,
-            text=True,
-            timeout=60,
+        return printed_by(
+            "from django.conf import settings as s; print(s.ADMIN_REQUIRES_MFA)", **env
         )
-        return result.stdout.strip() or result.stderr
 
     production = {k: v for k, v in PRODUCTION.items() if k != "DATABASE_URL"}
     assert required(**production) == "True"
@@ -149,20 +135,7 @@ def test_database_connections_persist_and_are_checked_before_reuse():
     )
 
     def printed(**env) -> str:
-        result = subprocess.run(
-            [sys.executable, "-c", "import django; django.setup();" + code],
-            cwd=ROOT,
-            env=scrubbed_environ(
-                keep_database=False,
-                DJANGO_SETTINGS_MODULE="mentoring.settings",
-                DATABASE_URL="postgres://mentoring@127.0.0.1:5432/mentoring",
-                **env,
-            ),
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-        return result.stdout.strip() or result.stderr
+        return printed_by(code, DATABASE_URL="postgres://mentoring@127.0.0.1:5432/mentoring", **env)
 
     assert printed() == "60 True"
     assert printed(DJANGO_CONN_MAX_AGE="0", DJANGO_CONN_HEALTH_CHECKS="false") == "0 False"
@@ -171,22 +144,8 @@ def test_database_connections_persist_and_are_checked_before_reuse():
 
 def test_sessions_are_read_from_the_cache_only_when_every_web_process_shares_it():
     def engine(**env) -> str:
-        result = subprocess.run(
-            [
-                sys.executable,
-                "-c",
-                "import django; django.setup(); from django.conf import settings as s;"
-                "print(s.SESSION_ENGINE.rsplit('.', 1)[-1])",
-            ],
-            cwd=ROOT,
-            env=scrubbed_environ(
-                keep_database=False, DJANGO_SETTINGS_MODULE="mentoring.settings", **env
-            ),
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-        return result.stdout.strip() or result.stderr
+        code = "from django.conf import settings as s; print(s.SESSION_ENGINE.rsplit('.', 1)[-1])"
+        return printed_by(code, **env)
 
     assert engine() == "db"  # each process's own memory: a logout elsewhere would not show
     assert engine(CACHE_URL="redis://127.0.0.1:6379/1") == "cached_db"
@@ -195,15 +154,7 @@ def test_sessions_are_read_from_the_cache_only_when_every_web_process_shares_it(
 
 def test_the_web_process_freezes_what_it_loaded_and_collects_cycles_less_often():
     code = "import gc, mentoring.wsgi;print(gc.get_threshold()[0], gc.get_freeze_count() > 10_000)"
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env=scrubbed_environ(keep_database=False, DJANGO_SETTINGS_MODULE="mentoring.settings"),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.stdout.strip() == "50000 True", result.stderr
+    assert printed_by(code, setup=False) == "50000 True"
 
 
 def test_gunicorn_runs_threaded_workers_from_its_config_file():
