@@ -200,44 +200,13 @@ class World:
 
     def _running_pairs(self, cohort, pairs: int):
         """Announced pairings under way, each with two goals and three check-ins."""
-        from matching.models import Pairing
-        from participants.models import CheckIn, Goal
         from tests.matching.bulk import bulk_cohort
+        from tests.scale import announce
 
         mentees, _mentors = bulk_cohort(
             cohort, mentees=pairs, mentors=pairs, areas=self.areas, pairs=pairs, seed=2
         )
-        announced = timezone.now() - dt.timedelta(days=60)
-        Pairing.objects.filter(cohort=cohort).update(
-            status=Pairing.Status.ACTIVE, announced_at=announced, approved_at=announced
-        )
-        pairings = list(Pairing.objects.filter(cohort=cohort).select_related("mentee", "mentor"))
-        Goal.objects.bulk_create(
-            Goal(
-                pairing=p,
-                title=f"Goal {k} of {p.pk}",
-                specific="Lead a storytime.",
-                measurable="Three sessions held.",
-                achievable="The branch runs storytimes weekly.",
-                relevant="Early literacy is the mentee's focus.",
-                time_bound="By the fourth month.",
-                target_date=cohort.mentoring_ends,
-                created_by_id=p.mentee.applicant_id,
-            )
-            for p in pairings
-            for k in range(2)
-        )
-        CheckIn.objects.bulk_create(
-            CheckIn(
-                pairing=p,
-                date=timezone.localdate() - dt.timedelta(days=10 * k),
-                mode=CheckIn.Mode.VIDEO,
-                notes="",
-                logged_by_id=p.mentor.applicant_id,
-            )
-            for p in pairings
-            for k in range(3)
-        )
+        announce(cohort, goals=2, check_ins=3, days_ago=60)
         return mentees[0].applicant
 
     # --- measuring ----------------------------------------------------------------------------

@@ -55,15 +55,13 @@ class Load:
             trivial = self._wrk(wrk, not_found, None)
             print(f"RESULT load=trivial rps={trivial[0]:.0f} p95_ms={trivial[1]:.0f} ratio=1.00")
             urls = self.world.pages["large"]
-            # The same page for a signed-in person: what every personal page pays before its
-            # own work (the session, the person's row, the menu's committee roles).
-            rps, p95 = self._wrk(wrk, not_found, urls["my-mentoring"][1])
-            print(
-                f"RESULT load=trivial-signed-in rps={rps:.0f} p95_ms={p95:.0f} "
-                f"ratio={rps / trivial[0]:.2f}"
-            )
-            for name in LOAD_PAGES:
-                url, user = urls[name]
+            pages = {
+                # The same page for a signed-in person: what every personal page pays before
+                # its own work (the session, the person's row, the menu's committee roles).
+                "trivial-signed-in": (not_found, urls["my-mentoring"][1]),
+                **{name: urls[name] for name in LOAD_PAGES},
+            }
+            for name, (url, user) in pages.items():
                 rps, p95 = self._wrk(wrk, url, user)
                 print(
                     f"RESULT load={name} rps={rps:.0f} p95_ms={p95:.0f} "

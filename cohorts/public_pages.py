@@ -29,6 +29,7 @@ time, which is always true and fast enough for one person trying the site.
 """
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import threading
@@ -159,6 +160,7 @@ def _key(page: str, stamp: str, reader_zone) -> str:
     return f"public-page:{page}:{stamp}:{zone}:{translation.get_language()}"
 
 
+@functools.cache
 def _placeholder() -> str:
     """Stands for the reader's CSRF token in kept content: not guessable, so no text a program
     writes can contain it; the same in every web process, which share what is kept."""

@@ -15,7 +15,13 @@ from django.views.decorators.csp import csp_override
 
 from .models import Notification, PlanningFailure
 from .planning import preview_planners
-from .services import email_html, mask_private_links, notification_cancel, notification_retry
+from .services import (
+    email_html,
+    has_html_part,
+    mask_private_links,
+    notification_cancel,
+    notification_retry,
+)
 
 PREVIEW_FRAME = '<iframe class="email-frame" title="{}" sandbox src="{}"></iframe>'
 
@@ -40,7 +46,7 @@ def rendered_preview(notification: Notification, *, html_url: str | None = None)
     text = format_html(
         '<pre class="email-text">{}</pre>', mask_private_links(notification.body_text)
     )
-    if not (notification.body_html or notification.body_text) or html_url is None:
+    if not has_html_part(notification) or html_url is None:
         return text
     frame = format_html(PREVIEW_FRAME, _("HTML version of “%s”") % notification.subject, html_url)
     return format_html("{}{}", text, frame)

@@ -66,6 +66,11 @@ def render_email(*, template: str, context: dict) -> tuple[str, str, str]:
 SIGNATURE = "\n\n-- \n"
 
 
+def has_html_part(notification: Notification) -> bool:
+    """Whether the message goes out with an HTML part: its own, or its text in the layout."""
+    return bool(notification.body_html or notification.body_text)
+
+
 def email_html(notification: Notification) -> str:
     """The message's HTML part: its own HTML if it has one, else its text in the house layout
     (the program's name on top, the footer below; "" for a message without text).

@@ -59,11 +59,15 @@ class Site:
         }[page]
 
 
-def announce(cohort: Cohort, *, goals: int = 2, check_ins: int = 2) -> list[Pairing]:
-    """Make every pairing of `cohort` announced and under way, with goals and check-ins."""
+def announce(
+    cohort: Cohort, *, goals: int = 2, check_ins: int = 2, days_ago: int = 40
+) -> list[Pairing]:
+    """Make every pairing of `cohort` approved, announced `days_ago` and under way, with goals
+    and weekly check-ins (benchmarks/web.py builds its running cohort with it too)."""
     pairings = list(Pairing.objects.filter(cohort=cohort).select_related("mentee", "mentor"))
+    announced = timezone.now() - dt.timedelta(days=days_ago)
     Pairing.objects.filter(cohort=cohort).update(
-        status=Pairing.Status.ACTIVE, announced_at=timezone.now() - dt.timedelta(days=40)
+        status=Pairing.Status.ACTIVE, announced_at=announced, approved_at=announced
     )
     today = timezone.localdate()
     Goal.objects.bulk_create(
