@@ -27,24 +27,11 @@ def decision_summary(*, before: str, after: str, note: str) -> str:
 def decision_record(
     *, application: Application, before: str, note: str, decided_by: User, now: dt.datetime
 ) -> ApplicationDecision:
-    """Write the decision's row and its "Recent actions" entry (in the caller's transaction)."""
-    decision = ApplicationDecision.objects.create(
-        application=application,
-        from_status=before,
-        to_status=application.status,
-        note=note,
-        decided_by=decided_by,
-        decided_at=now,
+    """Write the decision's row and its "Recent actions" entry (in the caller's transaction):
+    decisions_record_many for one."""
+    [decision] = decisions_record_many(
+        decided=[(application, before)], note=note, decided_by=decided_by, now=now
     )
-    if decided_by is not None and decided_by.pk:
-        LogEntry.objects.log_actions(
-            user_id=decided_by.pk,
-            queryset=[application],
-            action_flag=CHANGE,
-            change_message=decision_summary(before=before, after=application.status, note=note)[
-                :2000
-            ],
-        )
     return decision
 
 
