@@ -1,10 +1,8 @@
 import datetime as dt
-import threading
 
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from applications import services
 from applications.choices import MembershipStatus
@@ -14,6 +12,7 @@ from notifications.models import Notification
 from tests.applications.factories import ApplicationFactory
 from tests.applications.helpers import complete_answers
 from tests.cohorts.factories import CohortFactory
+from tests.concurrency import at_once
 
 
 def answers_for(cohort, **overrides):
@@ -118,24 +117,12 @@ def test_concurrent_double_submit_creates_one_application_and_one_email(postgres
     cohort = CohortFactory(phase="accepting")
     AreaOfInterestFactory(program=cohort.program)
     answers = answers_for(cohort)
-    barrier = threading.Barrier(2)
-    errors = []
 
     def submit():
-        try:
-            barrier.wait(timeout=5)
-            services.application_submit(cohort=cohort, applicant=applicant, answers=answers)
-        except Exception as error:
-            errors.append(error)
-        finally:
-            connection.close()
+        services.application_submit(cohort=cohort, applicant=applicant, answers=answers)
 
-    threads = [threading.Thread(target=submit) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert errors == []
+    outcomes = at_once(submit, submit)
+    assert [o for o in outcomes if isinstance(o, Exception)] == []
     assert Application.objects.filter(cohort=cohort, applicant=applicant).count() == 1
     assert Notification.objects.filter(kind="application_submitted").count() == 1
     assert len(mail.outbox) == 1
@@ -153,26 +140,14 @@ def test_concurrent_first_submissions_insert_once_and_the_later_updates_that_row
     cohort = CohortFactory(phase="accepting")
     AreaOfInterestFactory(program=cohort.program)
     answers = answers_for(cohort)
-    barrier = threading.Barrier(2)
-    errors = []
 
     def submit():
-        try:
-            barrier.wait(timeout=5)
-            services.application_submit(
-                cohort=cohort, applicant=applicant, answers=answers, started=False
-            )
-        except Exception as error:
-            errors.append(error)
-        finally:
-            connection.close()
+        services.application_submit(
+            cohort=cohort, applicant=applicant, answers=answers, started=False
+        )
 
-    threads = [threading.Thread(target=submit) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert errors == []
+    outcomes = at_once(submit, submit)
+    assert [o for o in outcomes if isinstance(o, Exception)] == []
     application = Application.objects.get(cohort=cohort, applicant=applicant)
     assert application.status == Application.Status.SUBMITTED
     assert list(application.areas.all()) == list(cohort.program.areas.all())

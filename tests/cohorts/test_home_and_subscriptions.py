@@ -3,11 +3,9 @@ one email per call, one-click unsubscribe)."""
 
 import datetime as dt
 import re
-import threading
 
 import pytest
 from django.core import mail
-from django.db import connection
 from django.utils import timezone
 
 from cohorts.models import CallSubscription
@@ -18,6 +16,7 @@ from notifications.delivery import deliver_due
 from notifications.models import Notification
 from notifications.services import notification_cancel
 from tests.cohorts.factories import CohortFactory, ProgramFactory
+from tests.concurrency import at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -192,27 +191,15 @@ def test_two_beats_planning_at_once_send_each_subscriber_one_notice(postgres):
             program=program, email=f"race{n}@example.org", status="confirmed"
         )
     CohortFactory(program=program, phase="accepting")
-    barrier = threading.Barrier(2)
-    created, errors = [], []
 
     def plan():
-        try:
-            barrier.wait()
-            created.append(plan_call_open_notices(now=timezone.now()))
-        except Exception as error:  # said below: a thread's exception is otherwise only a warning
-            errors.append(repr(error))
-        finally:
-            connection.close()
+        return plan_call_open_notices(now=timezone.now())
 
-    threads = [threading.Thread(target=plan) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    created = at_once(plan, plan)
     notices = list(
         Notification.objects.filter(kind="call_open").values_list("key", "recipient", "status")
     )
-    assert errors == [], errors
+    assert all(isinstance(n, int) for n in created), created  # what a thread raised, if any
     assert sum(created) == 5, (created, notices)
     assert len(notices) == 5, notices
     assert plan_call_open_notices(now=timezone.now()) == 0

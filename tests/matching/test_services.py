@@ -1,9 +1,6 @@
-import threading
-
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import close_old_connections
 
 from applications.models import Application
 from matching.models import AuditEntry, Exclusion, MatchRun, Pairing, Proposal
@@ -23,6 +20,7 @@ from matching.services import (
 from notifications.models import Notification
 from tests.applications.factories import ApplicationFactory
 from tests.cohorts.factories import AreaOfInterestFactory, CohortFactory
+from tests.concurrency import at_once, in_words
 from tests.matching.factories import ExclusionFactory, PairingFactory
 
 pytestmark = pytest.mark.django_db
@@ -76,26 +74,13 @@ def test_ten_concurrent_approvals_never_exceed_capacity(postgres, program, chair
     cohort = CohortFactory(program=program, phase="matching")
     mentor = accepted(cohort, "mentor", capacity=2)
     pairings = [PairingFactory(cohort=cohort, mentor=mentor) for _ in range(10)]
-    barrier = threading.Barrier(10)
-    outcomes = []
 
     def approve(pairing):
-        try:
-            barrier.wait()
-            pairing_approve(pairing=pairing, approved_by=chair)
-            outcomes.append("approved")
-        except ValidationError:
-            outcomes.append("refused")
-        finally:
-            close_old_connections()
+        return lambda: pairing_approve(pairing=pairing, approved_by=chair)
 
-    threads = [threading.Thread(target=approve, args=(p,)) for p in pairings]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert sorted(outcomes) == ["approved"] * 2 + ["refused"] * 8
+    outcomes = at_once(*(approve(p) for p in pairings))
+    said = in_words(outcomes, done="approved", refusal=ValidationError)
+    assert said == ["approved"] * 2 + ["refused"] * 8
     assert Pairing.objects.filter(mentor=mentor, status=Pairing.Status.APPROVED).count() == 2
 
 

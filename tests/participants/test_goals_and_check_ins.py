@@ -1,10 +1,8 @@
 import datetime as dt
-import threading
 
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,6 +11,7 @@ from participants import services
 from participants.models import CheckIn, Goal, ProblemReport
 from tests.accounts.factories import UserFactory
 from tests.cohorts.factories import CommitteeMembershipFactory
+from tests.concurrency import at_once, in_words
 from tests.matching.factories import AnnouncedPairingFactory
 from tests.participants.factories import GoalFactory
 
@@ -103,32 +102,16 @@ def test_goal_create_service_refuses_a_fourth_goal():
 def test_two_partners_saving_at_once_cannot_make_a_fourth_goal(postgres):
     pairing = AnnouncedPairingFactory()
     GoalFactory.create_batch(2, pairing=pairing)
-    barrier = threading.Barrier(2)
-    outcomes = []
 
     def save(user):
-        try:
-            barrier.wait()
-            services.goal_create(
-                pairing=pairing,
-                created_by=user,
-                **goal_data(pairing, target_date=pairing.cohort.mentoring_ends),
-            )
-            outcomes.append("saved")
-        except ValidationError:
-            outcomes.append("refused")
-        finally:
-            connection.close()
+        return lambda: services.goal_create(
+            pairing=pairing,
+            created_by=user,
+            **goal_data(pairing, target_date=pairing.cohort.mentoring_ends),
+        )
 
-    threads = [
-        threading.Thread(target=save, args=(user,))
-        for user in (pairing.mentor.applicant, pairing.mentee.applicant)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(outcomes) == ["refused", "saved"]
+    outcomes = at_once(save(pairing.mentor.applicant), save(pairing.mentee.applicant))
+    assert in_words(outcomes, done="saved", refusal=ValidationError) == ["refused", "saved"]
     assert Goal.objects.filter(pairing=pairing).count() == 3
 
 
