@@ -232,6 +232,9 @@ def test_a_chair_adds_a_passkey_and_signs_in_with_it(
     page.locator("#id_password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     expect(page).to_have_url(re.compile(r".*/accounts/2fa/authenticate/"))
+    # The button works once allauth's deferred script has run: a click before that does
+    # nothing (CI saw it once, on a loaded machine).
+    page.wait_for_load_state("load")
     page.get_by_role("button", name="Use a security key").click()
     expect(page.get_by_role("heading", name="Programs, cohorts and committees")).to_be_visible()
     csp_clean(page)
