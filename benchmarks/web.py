@@ -30,6 +30,11 @@ applicants submit a complete application each within 10 seconds:
     RESULT load=<page> rps=<n> p95_ms=<n> ratio=<rps / the trivial page's rps>
     RESULT burst=300 errors=<n> p95_ms=<n> duplicates=<n>
 
+First of all it prints how fast this machine runs plain Python, so figures taken on two
+machines (or on one whose neighbors are busy) can be compared:
+
+    RESULT machine cpus=<n> python_ms=<median of a fixed pure-Python loop>
+
 `load=trivial` is a page not found: Django's cheapest answer through the same middleware;
 `load=trivial-signed-in` is the same page for a signed-in participant, the floor of every
 personal page.
@@ -93,6 +98,7 @@ def main() -> None:
     if default["ENGINE"] != "django.db.backends.postgresql":
         sys.exit("benchmarks/web.py measures on PostgreSQL: set DATABASE_URL to one.")
     sys.stdout.reconfigure(line_buffering=True)
+    _machine()
     call_command("collectstatic", interactive=False, verbosity=0)  # DEBUG is off, as in production
     cache.clear()  # nothing kept from an earlier run
     tune_garbage_collection()  # as the web process does once loaded (mentoring/wsgi.py)
@@ -107,6 +113,17 @@ def main() -> None:
 
             connection.close()
             Load(world, duration=args.duration, connections=args.connections).run()
+
+
+def _machine() -> None:
+    """The machine's speed at plain Python: a fixed loop's median time over five runs."""
+    times = []
+    for _ in range(5):
+        start = time.perf_counter()
+        sum(i * i for i in range(2_000_000))
+        times.append(time.perf_counter() - start)
+    ms = statistics.median(times) * 1000
+    print(f"RESULT machine cpus={os.cpu_count()} python_ms={ms:.0f}")
 
 
 def _analyze() -> None:
