@@ -80,8 +80,9 @@ def committee_roles(user) -> dict[int, str]:
     """{program id: role} of the person's committee memberships, read once per user object.
 
     Every permission question of a request (the admin asks dozens: one per model in the
-    sidebar) is answered from this one query. A request gets a fresh user object, so a change
-    of role counts from the next request on.
+    sidebar) is answered from this one query; for the signed-in person the authentication
+    backend already read it with their row (cohorts/auth.py). A request gets a fresh user
+    object, so a change of role counts from the next request on.
     """
     roles = getattr(user, "_committee_roles", None)
     if roles is None:
