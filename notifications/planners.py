@@ -9,6 +9,7 @@ import datetime as dt
 from django.conf import settings
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 
 from .models import Notification, PlanningFailure
 from .planning import PlannerGuard
@@ -52,6 +53,11 @@ def plan_failure_digest(*, now: dt.datetime) -> int:
                     "failed_total": failed_total,
                     "problems": problems[:DIGEST_LIMIT],
                     "problems_total": problems_total,
+                    # Staff may take part in no program: the standard reason would be untrue.
+                    "footer_reason": _(
+                        "You receive this email as association staff, on each day an email "
+                        "could not be sent or prepared."
+                    ),
                 },
                 user=user,
             )

@@ -13,6 +13,7 @@ from django.utils import timezone
 from notifications.delivery import deliver_due
 from notifications.models import Notification
 from notifications.planners import plan_failure_digest
+from notifications.services import email_html
 from tests.accounts.factories import UserFactory
 from tests.cohorts.factories import CohortFactory
 from tests.notifications.factories import NotificationFactory
@@ -73,6 +74,19 @@ def test_a_permanent_failure_reaches_the_staff_digest_with_the_reply_and_a_retry
     assert "Recipient address rejected" in digest.body_text
     retry = reverse("admin:notifications_notification_retry", args=[failed.pk])
     assert f"https://mentoring.example.org{retry}" in digest.body_text
+
+
+def test_the_digest_says_why_staff_receive_it_not_that_they_take_part_in_a_program(
+    failed, staff_user
+):
+    plan_failure_digest(now=timezone.now())
+
+    digest = Notification.objects.get(kind="failure-digest")
+    html = email_html(digest)
+    reason = "You receive this email as association staff, on each day an email could not be sent"
+    for part in (digest.body_text, html):
+        assert reason in " ".join(part.split())
+        assert "take part in, or applied to" not in part
 
 
 def test_no_digest_when_nothing_failed(staff_user):
