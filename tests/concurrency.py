@@ -8,7 +8,8 @@ from collections.abc import Callable
 
 def at_once(*calls: Callable[[], object], timeout: float = 30) -> list:
     """Start every call together (behind a barrier) and wait for all: each one's result, or the
-    exception it raised, in the order given. Each thread closes its connection when done."""
+    exception it raised, in the order given; a call still running after `timeout` fails the
+    test. Each thread closes its connection when done."""
     from django.db import connection
 
     barrier = threading.Barrier(len(calls))
@@ -28,6 +29,8 @@ def at_once(*calls: Callable[[], object], timeout: float = 30) -> list:
         thread.start()
     for thread in threads:
         thread.join(timeout)
+    # A call still running has no outcome: that is a hang, not a success.
+    assert not any(thread.is_alive() for thread in threads), f"a call ran past {timeout} s"
     return outcomes
 
 
