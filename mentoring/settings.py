@@ -237,13 +237,16 @@ CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=None)
 URLIZE_ASSUME_HTTPS = True
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # Django's, keeping its Redis client between calls (mentoring/cache.py).
+    CACHES["default"]["BACKEND"] = "mentoring.cache.RedisCache"
 # Sessions are read from the cache when every web process shares it (Redis, as docker-compose
 # runs it), saving a database query on every signed-in page; written to both, so a session the
 # cache lost is read from the database. With a cache in each process's memory (the default),
 # a logout in one process would leave the session alive in another's: the database alone then.
 SESSION_ENGINE = (
     "django.contrib.sessions.backends.cached_db"
-    if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    if CACHES["default"]["BACKEND"] == "mentoring.cache.RedisCache"
     else "django.contrib.sessions.backends.db"
 )
 

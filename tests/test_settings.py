@@ -152,6 +152,11 @@ def test_sessions_are_read_from_the_cache_only_when_every_web_process_shares_it(
     assert compose_defaults()["CACHE_URL"].startswith("redis://")
 
 
+def test_a_redis_cache_keeps_its_client_between_calls():
+    code = "from django.conf import settings as s; print(s.CACHES['default']['BACKEND'])"
+    assert printed_by(code, CACHE_URL="redis://127.0.0.1:6379/1") == "mentoring.cache.RedisCache"
+
+
 def test_the_web_process_freezes_what_it_loaded_and_collects_cycles_less_often():
     code = "import gc, mentoring.wsgi;print(gc.get_threshold()[0], gc.get_freeze_count() > 10_000)"
     assert printed_by(code, setup=False) == "50000 True"
