@@ -117,12 +117,16 @@ TEMPLATES = [
         },
     },
     {
-        # Plain-text emails: the same templates, without HTML escaping.
+        # Plain-text emails: the same templates, without HTML escaping, and a `date` filter
+        # that formats each day once (a release prints the same dates thousands of times).
         "NAME": "text",
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
-        "OPTIONS": {"autoescape": False},
+        "OPTIONS": {
+            "autoescape": False,
+            "builtins": ["notifications.templatetags.email_dates"],
+        },
     },
 ]
 
