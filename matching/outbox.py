@@ -163,4 +163,6 @@ def cohort_failures_count(*, cohort: Cohort) -> int:
     committee pages."""
     failed = Notification.objects.filter(cohort=cohort, status=Notification.Status.FAILED)
     problems = PlanningFailure.objects.filter(cohort=cohort)
-    return failed.values("pk").union(problems.values("pk"), all=True).count()
+    # Without the models' default ordering: SQLite (the demo's database) allows no ORDER BY
+    # inside a UNION.
+    return failed.order_by().values("pk").union(problems.order_by().values("pk"), all=True).count()
