@@ -169,13 +169,15 @@ def introductions(
     were sent news the introduction sets right ("a place has opened up"); `areas` the
     (id, name) of each application's areas of interest, in the program's order."""
     emails = []
+    # The same in every introduction of the cohort: worked out once, not once an email.
+    shared = {"cohort_url": cohort.get_absolute_url(), **_dates(cohort)}
     for pairing in pairings:
         for side in ("mentor", "mentee"):
-            emails.append(_introduction(pairing, side, cohort, earlier, areas))
+            emails.append(_introduction(pairing, side, cohort, earlier, areas, shared))
     return emails
 
 
-def _introduction(pairing: Pairing, side: str, cohort, earlier, areas) -> PlannedEmail:
+def _introduction(pairing: Pairing, side: str, cohort, earlier, areas, shared) -> PlannedEmail:
     me, partner = (
         (pairing.mentor, pairing.mentee) if side == "mentor" else (pairing.mentee, pairing.mentor)
     )
@@ -184,7 +186,7 @@ def _introduction(pairing: Pairing, side: str, cohort, earlier, areas) -> Planne
         kind=INTRODUCTION,
         to=me.mail_to,
         template="matching/emails/pairing_announced",
-        build=partial(_introduction_context, cohort, side, me, partner, earlier, areas),
+        build=partial(_introduction_context, cohort, side, me, partner, earlier, areas, shared),
         user=me.applicant,
         recipient_name=me.full_name,
         role=side,
@@ -192,11 +194,11 @@ def _introduction(pairing: Pairing, side: str, cohort, earlier, areas) -> Planne
     )
 
 
-def _introduction_context(cohort, side, me, partner, earlier, areas) -> dict:
+def _introduction_context(cohort, side, me, partner, earlier, areas, shared) -> dict:
     mine = {pk for pk, _name in areas.get(me.pk, [])}
     return {
         **_base(cohort, me),
-        "cohort_url": cohort.get_absolute_url(),
+        **shared,
         "role": side,
         "after_earlier_news": me.pk in earlier,
         "partner": {
@@ -210,7 +212,6 @@ def _introduction_context(cohort, side, me, partner, earlier, areas) -> dict:
             "offer": partner.mentor_offer if side == "mentee" else "",
         },
         "shared_areas": [name for pk, name in areas.get(partner.pk, []) if pk in mine],
-        **_dates(cohort),
     }
 
 
