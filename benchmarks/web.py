@@ -23,9 +23,12 @@ Each page is asked for through Django's test client (no network) REPEATS times; 
 where the bulk actions are the chair's own requests: accept every application of the cohort
 (the applications list's action), approve every proposed pairing (the review page's "Approve
 all") and release the announcement (the announce page's form). With --load, gunicorn starts on
-this database with gunicorn.conf.py and two workers, wrk (Debian's package, installed here if
-missing) asks each page for --duration seconds over --connections connections, and then 300
-applicants submit a complete application each within 10 seconds:
+this database with gunicorn.conf.py and two workers, beside a Celery worker that sends the
+emails the web processes hand it through Redis (database 11, or BENCHMARK_BROKER_URL), as
+docker-compose runs them; wrk (Debian's package, installed here if missing) asks each page
+for --duration seconds over --connections connections, and then 300 applicants submit a
+complete application each within 10 seconds (the worker sends every receipt meanwhile, or a
+NOTE line says how many it had not sent a minute later):
 
     RESULT load=<page> rps=<n> p95_ms=<n> ratio=<rps / the trivial page's rps>
     RESULT burst=300 errors=<n> p95_ms=<n> duplicates=<n>
