@@ -88,7 +88,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from throwaway import throwaway_database  # noqa: E402
 
-from mentoring.runtime import tune_garbage_collection  # noqa: E402
+from mentoring.runtime import load_what_requests_share, tune_garbage_collection  # noqa: E402
 
 
 def main() -> None:
@@ -104,7 +104,8 @@ def main() -> None:
     _machine()
     call_command("collectstatic", interactive=False, verbosity=0)  # DEBUG is off, as in production
     cache.clear()  # nothing kept from an earlier run
-    tune_garbage_collection()  # as the web process does once loaded (mentoring/wsgi.py)
+    load_what_requests_share()  # as the web process does once loaded (mentoring/wsgi.py)
+    tune_garbage_collection()
     with throwaway_database():
         world = World()
         for size in ("small", "large"):

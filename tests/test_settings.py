@@ -157,6 +157,18 @@ def test_a_redis_cache_keeps_its_client_between_calls():
     assert printed_by(code, CACHE_URL="redis://127.0.0.1:6379/1") == "mentoring.cache.RedisCache"
 
 
+def test_the_web_process_loads_what_requests_share_before_its_first_request():
+    code = (
+        "import sys, mentoring.wsgi; from django.urls import get_resolver;"
+        "print(get_resolver()._populated,"
+        " 'crispy_forms.templatetags.crispy_forms_tags' in sys.modules,"
+        " 'notifications.templatetags.email_dates' in sys.modules, 'redis' in sys.modules)"
+    )
+    assert printed_by(code, setup=False, CACHE_URL="redis://127.0.0.1:6379/1") == (
+        "True True True True"
+    )
+
+
 def test_the_web_process_freezes_what_it_loaded_and_collects_cycles_less_often():
     code = "import gc, mentoring.wsgi;print(gc.get_threshold()[0], gc.get_freeze_count() > 10_000)"
     assert printed_by(code, setup=False) == "50000 True"
