@@ -14,7 +14,6 @@ start: a fifth to a third of such a request went to it. So:
 """
 
 import gc
-import importlib
 
 YOUNGEST = 50_000
 OLDER = (20, 100)
@@ -46,4 +45,4 @@ def load_what_requests_share() -> None:
     with translation.override(settings.LANGUAGE_CODE):
         translation.gettext("Programs")
     if isinstance(caches["default"], RedisCache):
-        importlib.import_module("redis")  # only imported by the first cache read otherwise
+        import redis  # noqa: F401 (otherwise imported by the first cache read)

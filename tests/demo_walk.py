@@ -1,6 +1,6 @@
 """Run by tests/test_demo_on_sqlite.py in a fresh Python on an empty SQLite database: migrate,
-seed the demo, then ask for the daily pages of its chair, its applicant and its staff, and
-print `PAGE <status> <address>` for each."""
+seed the demo, then ask for the daily pages of its chair and its applicant, and print
+`PAGE <status> <address>` for each."""
 
 import django
 

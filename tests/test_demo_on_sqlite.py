@@ -1,6 +1,6 @@
-"""`make run` serves the demo from SQLite, while the suite runs on PostgreSQL: the chair's,
-the applicant's and the staff's daily pages must answer there too (a UNION with an ORDER BY
-once made every committee page of a cohort fail on SQLite only)."""
+"""`make run` serves the demo from SQLite, while the suite runs on PostgreSQL: the chair's
+and the applicant's daily pages must answer there too (a UNION with an ORDER BY once made
+every committee page of a cohort fail on SQLite only)."""
 
 import subprocess
 import sys

@@ -168,9 +168,7 @@ def announcement_plan(
         .only(*PERSON_FIELDS)
         .order_by("full_name", "pk")
     )
-    people = {a.pk for a in applications}
-    people |= {p.mentor_id for p in plan.pairings} | {p.mentee_id for p in plan.pairings}
-    earlier = emails.EarlierMessages.of(cohort, people)
+    earlier = emails.EarlierMessages.of(cohort)
     areas = _areas_of(cohort)
     plan.emails += emails.introductions(plan.pairings, cohort, earlier.sent_news, areas)
     _plan_the_others(plan, cohort, applications, current, earlier.live)

@@ -118,19 +118,16 @@ class EarlierMessages:
     sent_news: set[int]  # applications sent "not matched" or "waitlisted" news
 
     @classmethod
-    def of(cls, cohort, application_ids) -> "EarlierMessages":
-        """Of `application_ids`, applications to `cohort`. Read by the cohort each message
-        carries, and picked out here: a list of thousands of JSON ids in the query would cost
-        more to send than the rows it saves."""
-        wanted = set(application_ids)
+    def of(cls, cohort) -> "EarlierMessages":
+        """Of the applications to `cohort`, read by the cohort each message carries (a list of
+        the thousands of applications' ids in the query would cost more to send than it
+        saves)."""
         rows = Notification.objects.filter(cohort=cohort, kind__in=KINDS_TOLD).values_list(
             "kind", "status", "about__application"
         )
         live: dict[str, set[int]] = {kind: set() for kind in KINDS_TOLD}
         sent_news = set()
         for kind, status, application_id in rows:
-            if application_id not in wanted:
-                continue
             if status not in Notification.FINAL_UNSENT:
                 live[kind].add(application_id)
             if kind in EARLIER_NEWS and status == Notification.Status.SENT:
