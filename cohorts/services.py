@@ -170,7 +170,10 @@ def call_open_notify(*, cohort: Cohort, now: dt.datetime) -> int:
     for pk in ids:
         with transaction.atomic():
             subscription = (
-                CallSubscription.objects.select_for_update(skip_locked=True)
+                # The subscription's row alone: locking its program's row too would make a
+                # second beat skip every other subscriber of the program meanwhile, and the
+                # first beat skip those the second held: a notice left for the next tick.
+                CallSubscription.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("program")
                 .filter(pk=pk)
                 .waiting()

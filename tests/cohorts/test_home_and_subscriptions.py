@@ -3,15 +3,17 @@ one email per call, one-click unsubscribe)."""
 
 import datetime as dt
 import re
+import threading
 
 import pytest
 from django.core import mail
+from django.db import connection, transaction
 from django.utils import timezone
 
-from cohorts.models import CallSubscription
+from cohorts.models import CallSubscription, Program
 from cohorts.planners import plan_call_open_notices
 from cohorts.selectors import expected_call_month
-from cohorts.services import call_subscription_request
+from cohorts.services import call_open_notify, call_subscription_request
 from notifications.delivery import deliver_due
 from notifications.models import Notification
 from notifications.services import notification_cancel
@@ -181,6 +183,43 @@ def test_staff_see_how_many_wait_and_committees_see_no_addresses(admin_client):
         CallSubscription.objects.create(program=program, email=f"w{n}@example.org", status=status)
     page = admin_client.get("/admin/cohorts/program/").content.decode()
     assert '<td class="field-waiting_for_call">2</td>' in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_beat_holding_one_subscriber_does_not_hold_up_the_others(postgres):
+    """Another transaction holds one subscription and the program's row (another beat in the
+    middle of telling one subscriber, or anything locking the program): this beat tells every
+    other subscriber now, not at the next tick."""
+    program = ProgramFactory()
+    subscriptions = [
+        CallSubscription.objects.create(
+            program=program, email=f"held{n}@example.org", status="confirmed"
+        )
+        for n in range(3)
+    ]
+    cohort = CohortFactory(program=program, phase="accepting")
+    holding, done = threading.Event(), threading.Event()
+
+    def other_beat():
+        try:
+            with transaction.atomic():
+                CallSubscription.objects.select_for_update().get(pk=subscriptions[0].pk)
+                Program.objects.select_for_update().get(pk=program.pk)
+                holding.set()
+                done.wait(30)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=other_beat)
+    thread.start()
+    try:
+        assert holding.wait(30)
+        assert call_open_notify(cohort=cohort, now=timezone.now()) == 2
+    finally:
+        done.set()
+        thread.join(30)
+    told = set(Notification.objects.filter(kind="call_open").values_list("recipient", flat=True))
+    assert told == {"held1@example.org", "held2@example.org"}
 
 
 @pytest.mark.django_db(transaction=True)
