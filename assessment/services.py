@@ -68,7 +68,7 @@ def surveys_create_for_cohort(*, cohort: Cohort) -> list[Survey]:
     Idempotent: an audience that already has its survey is left alone. Returns the new surveys.
     """
     # Lock the cohort so two callers (cohort_create's hook and a command) cannot both create.
-    Cohort.objects.select_for_update().filter(pk=cohort.pk).first()
+    Cohort.objects.select_for_update(no_key=True).filter(pk=cohort.pk).exists()
     templates = templates_ensure_for_program(program=cohort.program)
     have = set(Survey.objects.filter(cohort=cohort).values_list("audience", flat=True))
     created = []

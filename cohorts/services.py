@@ -213,7 +213,7 @@ def committee_membership_save(
     before = None
     if membership.pk:
         before = (
-            CommitteeMembership.objects.select_for_update()
+            CommitteeMembership.objects.select_for_update(of=("self",))
             .select_related("user", "program")
             .filter(pk=membership.pk)
             .first()

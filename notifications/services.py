@@ -397,7 +397,7 @@ def notification_retry(*, notifications: QuerySet[Notification]) -> int:
     """
     ids = list(
         notifications.filter(status=Notification.Status.FAILED)
-        .select_for_update()
+        .select_for_update(of=("self",))
         .values_list("pk", flat=True)
     )
     now = timezone.now()
@@ -418,7 +418,7 @@ def notification_cancel(*, notifications: QuerySet[Notification]) -> int:
     """Cancel messages that have not gone out yet (pending or failed); returns how many."""
     ids = list(
         notifications.filter(status__in=[Notification.Status.PENDING, Notification.Status.FAILED])
-        .select_for_update(skip_locked=True)
+        .select_for_update(skip_locked=True, of=("self",))
         .values_list("pk", flat=True)
     )
     return Notification.objects.filter(pk__in=ids).update(
@@ -433,7 +433,7 @@ def notifications_withdraw(*, notifications: QuerySet[Notification], reason: str
     sent at this moment is not touched (the deliverer checks its condition just before)."""
     ids = list(
         notifications.filter(status__in=[Notification.Status.PENDING, Notification.Status.FAILED])
-        .select_for_update()
+        .select_for_update(of=("self",))
         .values_list("pk", flat=True)
     )
     return _mark_withdrawn(ids, reason)
@@ -466,7 +466,7 @@ def notifications_recheck(
 
     rows = list(
         notifications.filter(status__in=[Notification.Status.PENDING, Notification.Status.FAILED])
-        .select_for_update()
+        .select_for_update(of=("self",))
         .only("pk", "kind", "about", "user_id", "cohort_id", "recipient", "scheduled_at")
     )
     reasons = untrue(rows, now=now or timezone.now())

@@ -67,7 +67,9 @@ def goal_create(*, pairing: Pairing, created_by, **fields) -> Goal:
 @transaction.atomic
 def goal_update(*, goal: Goal, updated_by, **fields) -> Goal:
     goal = (
-        Goal.objects.select_for_update()
+        # The goal and its pairing (a partner's edit waits for a dissolution in progress, then
+        # sees it); the two applications are read, not locked.
+        Goal.objects.select_for_update(of=("self", "pairing"))
         .select_related("pairing__mentor", "pairing__mentee")
         .get(pk=goal.pk)
     )

@@ -2,8 +2,11 @@
 races the database must decide (one application per person, a mentor's capacity, a message's
 key) are tested by really racing."""
 
+import contextlib
 import threading
 from collections.abc import Callable
+
+import pytest
 
 
 def at_once(*calls: Callable[[], object], timeout: float = 30) -> list:
@@ -41,3 +44,52 @@ def in_words(outcomes: list, *, done: str, refusal: type[Exception]) -> list[str
         if isinstance(outcome, Exception) and not isinstance(outcome, refusal):
             raise outcome
     return sorted("refused" if isinstance(o, refusal) else done for o in outcomes)
+
+
+@contextlib.contextmanager
+def held(hold: Callable[[], object], timeout: float = 30):
+    """While the block runs, another connection is inside a transaction that ran `hold` and has
+    not committed: the row locks `hold` took (what a concurrent user's request holds) stay."""
+    from django.db import connection, transaction
+
+    holding, release = threading.Event(), threading.Event()
+    errors: list[Exception] = []
+
+    def run() -> None:
+        try:
+            with transaction.atomic():
+                hold()
+                holding.set()
+                release.wait(timeout)
+        except Exception as error:  # reported below: the hold itself must work
+            errors.append(error)
+        finally:
+            holding.set()
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    try:
+        assert holding.wait(timeout), "the other transaction never took its locks"
+        assert errors == [], errors
+        yield
+    finally:
+        release.set()
+        thread.join(timeout)
+    assert errors == [], errors
+
+
+def without_waiting(call: Callable[[], object], seconds: int = 3):
+    """`call`'s result; it fails the test if it waits more than `seconds` for a row lock
+    (PostgreSQL's lock_timeout), where it would otherwise wait until the holder commits."""
+    from django.db import OperationalError, connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET lock_timeout = '{int(seconds)}s'")
+    try:
+        return call()
+    except OperationalError as error:
+        pytest.fail(f"waited for a row lock another transaction held: {error}")
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET lock_timeout")

@@ -86,7 +86,9 @@ def _locked(*, cohort: Cohort, applicant: User, role: str) -> tuple[Application,
     Two concurrent first saves (a double click) race on the unique constraint: the loser waits
     for the winner's commit, gets IntegrityError, then locks and returns the winner's row.
     """
-    queryset = Application.objects.select_for_update().select_related("cohort__program")
+    # OF the application alone: its cohort and program come along to be read, not locked (a
+    # lock on the cohort would queue every applicant of the deadline rush behind each other).
+    queryset = Application.objects.select_for_update(of=("self",)).select_related("cohort__program")
     found = queryset.filter(cohort=cohort, applicant=applicant).first()
     if found is not None:
         return found, False
@@ -277,8 +279,12 @@ def _save_profile(user: User, application: Application) -> None:
 def application_withdraw(*, application: Application, now: dt.datetime | None = None):
     """Withdraw; idempotent (a second click finds it withdrawn). Sends one notice."""
     now = now or timezone.now()
+    # An accepted application may be in a pairing: the cohort row first, as every writer of the
+    # cohort's pairings takes it, so a withdrawal and an approval come one after the other.
+    # Then the application alone (its program and applicant are read, not locked).
+    Cohort.objects.select_for_update(no_key=True).filter(pk=application.cohort_id).exists()
     application = (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .select_related("cohort__program", "applicant")
         .get(pk=application.pk)
     )

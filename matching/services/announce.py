@@ -383,7 +383,9 @@ def release_undo(*, release: Release, by, now: dt.datetime | None = None) -> int
     require_chair(by, release.cohort.program)
     now = now or timezone.now()
     cohort_lock(release.cohort_id)
-    release = Release.objects.select_for_update().select_related("cohort").get(pk=release.pk)
+    release = (
+        Release.objects.select_for_update(of=("self",)).select_related("cohort").get(pk=release.pk)
+    )
     reason = release_undoable(release, now=now)
     if reason:
         raise ValidationError(reason)
@@ -393,7 +395,8 @@ def release_undo(*, release: Release, by, now: dt.datetime | None = None) -> int
     )
     pairing_ids = list(
         Pairing.objects.filter(release=release, status__in=Pairing.ANNOUNCED_STATUSES)
-        .select_for_update()
+        .select_for_update(of=("self",))
+        .order_by("pk")  # not the default order: it joins (and would lock) both applications
         .values_list("pk", flat=True)
     )
     Pairing.objects.filter(pk__in=pairing_ids).update(

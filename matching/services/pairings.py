@@ -167,7 +167,7 @@ def exclusion_lift(*, exclusion: Exclusion, by) -> None:
     require_chair(by, exclusion.cohort.program)
     cohort_lock(exclusion.cohort_id)
     exclusion = (
-        Exclusion.objects.select_for_update()
+        Exclusion.objects.select_for_update(of=("self",))
         .select_related("mentor", "mentee")
         .get(pk=exclusion.pk)
     )
