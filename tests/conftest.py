@@ -52,6 +52,32 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+def locks_joined_rows(sql: str) -> bool:
+    """Whether `sql` is a SELECT ... FOR [NO KEY] UPDATE over a join that does not say OF
+    which tables: PostgreSQL then locks every joined row as well."""
+    head, found, tail = sql.rpartition(" FOR ")
+    return (
+        bool(found)
+        and tail.startswith(("UPDATE", "NO KEY UPDATE"))
+        and " JOIN " in head
+        and " OF " not in tail
+    )
+
+
+@pytest.fixture(autouse=True)
+def row_locks_name_their_tables():
+    """Every row lock over a join names the tables it locks (select_for_update(of=...)):
+    without OF, an applicant's save locked the cohort and the program too, and every other
+    save to the cohort waited for it (tests/test_row_locks.py)."""
+
+    def check(execute, sql, params, many, context):
+        assert not locks_joined_rows(sql), f"a row lock over a join without OF: {sql}"
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(check):
+        yield
+
+
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 

@@ -29,6 +29,7 @@ from tests.applications.factories import ApplicationFactory
 from tests.applications.test_services import answers_for
 from tests.cohorts.factories import AreaOfInterestFactory, CohortFactory
 from tests.concurrency import held, without_waiting
+from tests.conftest import locks_joined_rows
 from tests.matching.factories import PairingFactory
 from tests.notifications.factories import NotificationFactory
 from tests.participants.factories import GoalFactory
@@ -223,3 +224,22 @@ def test_the_outbox_cancels_and_retries_while_the_cohort_is_being_worked_on(
     assert "1 failed notification will be sent again." in retried
     statuses = Notification.objects.filter(pk__in=[m.pk for m in unsent]).values_list("status")
     assert set(statuses) == {(Notification.Status.CANCELLED,)}
+
+
+def test_the_suite_refuses_a_row_lock_over_a_join_that_does_not_name_its_tables(postgres):
+    """tests/conftest.py checks every statement the tests run: a lock like the old ones fails
+    the test that makes it."""
+    joined = Application.objects.select_for_update().select_related("cohort__program")
+    named = Application.objects.select_for_update(of=("self",)).select_related("cohort")
+    assert locks_joined_rows(sql_of(joined))
+    assert not locks_joined_rows(sql_of(named))
+    assert not locks_joined_rows(sql_of(Application.objects.select_for_update().order_by("pk")))
+    assert not locks_joined_rows(sql_of(Application.objects.select_related("cohort")))
+
+
+def sql_of(queryset) -> str:
+    from django.db import connection, transaction
+
+    with transaction.atomic():  # a locking query is only compiled inside one
+        sql, params = queryset.query.get_compiler(connection=connection).as_sql()
+    return sql % tuple(params)
