@@ -30,8 +30,13 @@ for --duration seconds over --connections connections, and then 300 applicants s
 complete application each within 10 seconds (the worker sends every receipt meanwhile, or a
 NOTE line says how many it had not sent a minute later):
 
-    RESULT load=<page> rps=<n> p95_ms=<n> ratio=<rps / the trivial page's rps>
+    RESULT load=<page> rps=<n> p95_ms=<n> ratio=<rps / the trivial page's rps beside it>
     RESULT burst=300 errors=<n> p95_ms=<n> duplicates=<n>
+
+The trivial page is measured before the first page and again after each page, and each
+page's ratio divides by the mean of the two trivial runs beside it: on a shared machine the
+speed drifts over the minutes a load phase takes (`load=trivial` prints the median of them,
+and a NOTE line their range).
 
 First of all it prints how fast this machine runs plain Python, so figures taken on two
 machines (or on one whose neighbors are busy) can be compared:

@@ -53,8 +53,6 @@ class Load:
         try:
             processes.append(self._gunicorn())
             not_found = "/benchmark-trivial-page-not-found/"
-            trivial = self._wrk(wrk, not_found, None)
-            print(f"RESULT load=trivial rps={trivial[0]:.0f} p95_ms={trivial[1]:.0f} ratio=1.00")
             urls = self.world.pages["large"]
             pages = {
                 # The same page for a signed-in person: what every personal page pays before
@@ -62,12 +60,26 @@ class Load:
                 "trivial-signed-in": (not_found, urls["my-mentoring"][1]),
                 **{name: urls[name] for name in LOAD_PAGES},
             }
+            # The trivial page before the first page and after each one: a machine's speed
+            # drifts over minutes, so each page is compared with the trivial runs beside it.
+            trivial = [self._wrk(wrk, not_found, None)]
+            measured = {}
             for name, (url, user) in pages.items():
-                rps, p95 = self._wrk(wrk, url, user)
-                print(
-                    f"RESULT load={name} rps={rps:.0f} p95_ms={p95:.0f} "
-                    f"ratio={rps / trivial[0]:.2f}"
-                )
+                measured[name] = self._wrk(wrk, url, user)
+                trivial.append(self._wrk(wrk, not_found, None))
+            rates = [rps for rps, _p95 in trivial]
+            print(
+                f"RESULT load=trivial rps={statistics.median(rates):.0f} "
+                f"p95_ms={statistics.median(p95 for _rps, p95 in trivial):.0f} ratio=1.00"
+            )
+            for index, (name, (rps, p95)) in enumerate(measured.items()):
+                beside = (rates[index] + rates[index + 1]) / 2
+                print(f"RESULT load={name} rps={rps:.0f} p95_ms={p95:.0f} ratio={rps / beside:.2f}")
+            print(
+                f"NOTE the trivial page ran {len(rates)} times, at {min(rates):.0f}-"
+                f"{max(rates):.0f} requests/s (its line gives the median); each page's ratio "
+                "divides by the mean of the runs just before and after it"
+            )
             self._burst()
         finally:
             for process in processes:
