@@ -223,17 +223,20 @@ def _wait_for_worker(worker: subprocess.Popen) -> None:
     from celery import Celery
 
     # Celery prefers this variable to any broker it is given, and this process's says memory.
-    served = os.environ["CELERY_BROKER_URL"]
+    served = os.environ.get("CELERY_BROKER_URL")
     os.environ["CELERY_BROKER_URL"] = BROKER_URL
     try:
-        control = Celery().control
+        control = Celery(set_as_current=False).control
         for _ in range(60):
             if worker.poll() is not None:
                 sys.exit("the Celery worker stopped while starting")
             if control.ping(timeout=1):
                 return
     finally:
-        os.environ["CELERY_BROKER_URL"] = served
+        if served is None:
+            del os.environ["CELERY_BROKER_URL"]
+        else:
+            os.environ["CELERY_BROKER_URL"] = served
     worker.terminate()
     sys.exit("the Celery worker did not answer within a minute")
 

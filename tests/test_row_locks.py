@@ -26,7 +26,7 @@ from notifications.models import Notification
 from participants.services import goal_update
 from tests.accounts.factories import UserFactory
 from tests.applications.factories import ApplicationFactory
-from tests.applications.test_services import answers_for
+from tests.applications.helpers import answers_for
 from tests.cohorts.factories import AreaOfInterestFactory, CohortFactory
 from tests.concurrency import held, without_waiting
 from tests.conftest import locks_joined_rows

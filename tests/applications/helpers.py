@@ -1,5 +1,7 @@
 """Shared request bodies for the application tests."""
 
+from applications.forms import ApplicationForm
+
 
 def complete_answers(cohort, role="mentee", **overrides) -> dict:
     """A POST body that a complete application for `cohort` sends."""
@@ -38,3 +40,10 @@ def complete_answers(cohort, role="mentee", **overrides) -> dict:
 
 def apply_url(cohort) -> str:
     return f"/programs/{cohort.program.slug}/cohorts/{cohort.slug}/apply/"
+
+
+def answers_for(cohort, **overrides) -> dict:
+    """The cleaned answers of a complete application, as the services take them."""
+    form = ApplicationForm(complete_answers(cohort, **overrides), cohort=cohort, mode="submit")
+    assert form.is_valid(), form.errors
+    return form.answers()

@@ -6,19 +6,12 @@ from django.core.exceptions import ValidationError
 
 from applications import services
 from applications.choices import MembershipStatus
-from applications.forms import ApplicationForm
 from applications.models import Application
 from notifications.models import Notification
 from tests.applications.factories import ApplicationFactory
-from tests.applications.helpers import complete_answers
+from tests.applications.helpers import answers_for
 from tests.cohorts.factories import CohortFactory
 from tests.concurrency import at_once
-
-
-def answers_for(cohort, **overrides):
-    form = ApplicationForm(complete_answers(cohort, **overrides), cohort=cohort, mode="submit")
-    assert form.is_valid(), form.errors
-    return form.answers()
 
 
 @pytest.mark.django_db
