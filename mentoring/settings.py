@@ -39,6 +39,9 @@ if not SECRET_KEY:
             "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off (production)."
         )
     SECRET_KEY = _DEV_SECRET_KEY
+# Keys retired from DJANGO_SECRET_KEY, still accepted for what they signed or encrypted
+# (sessions, links in emails, two-factor secrets: see accounts/mfa.py), comma-separated.
+SECRET_KEY_FALLBACKS = env.list("DJANGO_SECRET_KEY_FALLBACKS", default=[])
 
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
@@ -178,6 +181,8 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 # allauth's emails go through the outbox (accounts/adapter.py), like every other message.
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+# Authenticator apps' secrets and recovery codes encrypted in the database (accounts/mfa.py).
+MFA_ADAPTER = "accounts.mfa.MFAAdapter"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
 # Tell people when their password, email address or second factor changes.
 ACCOUNT_EMAIL_NOTIFICATIONS = True
