@@ -17,6 +17,7 @@ from cohorts.demo import DEMO_NOTE, DEMO_PASSWORD
 from cohorts.models import Cohort
 from matching.models import Pairing
 from tests.accounts.factories import PASSWORD
+from tests.accounts.helpers import emailed_login_code
 from tests.e2e.conftest import confirm_address
 from tests.notifications.factories import NotificationFactory
 
@@ -88,6 +89,13 @@ def test_a_chair_logs_in_at_the_admin_sets_up_two_factor_and_logs_in_with_a_code
     page.get_by_label("Email").fill(chair.email)
     page.locator("#id_password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
+
+    # With no second factor yet, the password alone is not enough: a code sent to their email.
+    expect(page.get_by_role("heading", name="Enter the code we emailed you")).to_be_visible()
+    expect(page.get_by_text(f"We emailed a login code to {chair.email}.")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Code").fill(emailed_login_code(chair.email))
+    page.get_by_role("button", name="Confirm").click()
 
     # Straight on to setting up a second factor, which the admin asks for.
     expect(page.get_by_text("Set up two-factor authentication")).to_be_visible()
@@ -212,6 +220,8 @@ def test_a_chair_adds_a_passkey_and_signs_in_with_it(
     page.get_by_label("Email").fill(chair.email)
     page.locator("#id_password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
+    page.get_by_label("Code").fill(emailed_login_code(chair.email))
+    page.get_by_role("button", name="Confirm").click()
     expect(page.get_by_text("Set up two-factor authentication")).to_be_visible()
     page.get_by_role("link", name="Add").click()
     page.locator("#id_password").fill(PASSWORD)

@@ -5,12 +5,11 @@ committee members open the admin and the reports only once they have an authenti
 with recovery codes) or a passkey; then every login asks for the code.
 """
 
-import time
-
 import pytest
 from django.core.cache import cache
 
 from tests.accounts.factories import PASSWORD, UserFactory
+from tests.accounts.helpers import current_code, emailed_login_code, enrol
 from tests.applications.factories import ApplicationFactory
 
 pytestmark = pytest.mark.django_db
@@ -20,20 +19,6 @@ pytestmark = pytest.mark.django_db
 def required(settings):
     settings.ADMIN_REQUIRES_MFA = True
     cache.clear()
-
-
-def current_code(secret: str) -> str:
-    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
-
-    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
-
-
-def enrol(user) -> str:
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-
-    secret = generate_totp_secret()
-    TOTP.activate(user, secret)
-    return secret
 
 
 @pytest.mark.parametrize("who", ["chair", "member", "staff_user"])
@@ -87,3 +72,44 @@ def test_the_demo_with_debug_on_does_not_require_it(client, chair, settings):
     settings.ADMIN_REQUIRES_MFA = False
     client.force_login(chair)
     assert client.get("/admin/").status_code == 200
+
+
+# --- a password alone does not set up a second factor ----------------------------------------
+
+
+def test_without_a_factor_yet_the_login_also_asks_for_a_code_sent_to_their_email(client, chair):
+    """Someone who has learned a chair's password, and nothing else, cannot add an
+    authenticator of their own: before the page that sets one up, the login asks for a code
+    sent to the chair's email."""
+    chair.emailaddress_set.create(email=chair.email, verified=True, primary=True)
+    response = client.post("/accounts/login/", {"login": chair.email, "password": PASSWORD})
+    assert response["Location"] == "/accounts/login/code/confirm/"
+    assert "_auth_user_id" not in client.session
+    page = client.get("/accounts/login/code/confirm/").content.decode()
+    assert "Enter the code we emailed you" in page and chair.email in page
+    assert client.get("/accounts/2fa/totp/activate/").status_code == 302
+    assert "_auth_user_id" not in client.session
+
+    code = emailed_login_code(chair.email)
+    client.post("/accounts/login/code/confirm/", {"code": "AAAA-AAAA" if code[0] != "A" else "B"})
+    assert "_auth_user_id" not in client.session
+    client.post("/accounts/login/code/confirm/", {"code": code})
+    assert "_auth_user_id" in client.session
+    assert client.get("/admin/")["Location"] == "/accounts/2fa/"  # now they set one up
+
+    enrol(chair)  # once they have one, the login asks for it instead of an email
+    client.logout()
+    response = client.post("/accounts/login/", {"login": chair.email, "password": PASSWORD})
+    assert response["Location"] == "/accounts/2fa/authenticate/"
+
+
+def test_applicants_and_the_demo_log_in_with_the_password_alone(client, chair, settings):
+    applicant = UserFactory(verified_email=True)
+    response = client.post("/accounts/login/", {"login": applicant.email, "password": PASSWORD})
+    assert "_auth_user_id" in client.session, response.get("Location")
+
+    client.logout()
+    settings.ADMIN_REQUIRES_MFA = False
+    chair.emailaddress_set.create(email=chair.email, verified=True, primary=True)
+    client.post("/accounts/login/", {"login": chair.email, "password": PASSWORD})
+    assert "_auth_user_id" in client.session

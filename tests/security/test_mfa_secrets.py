@@ -21,7 +21,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from tests.accounts.factories import PASSWORD
-from tests.security.test_mfa import current_code, enrol
+from tests.accounts.helpers import current_code, enrol
 
 pytestmark = pytest.mark.django_db
 
