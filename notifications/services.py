@@ -467,7 +467,7 @@ def notifications_recheck(
     rows = list(
         notifications.filter(status__in=[Notification.Status.PENDING, Notification.Status.FAILED])
         .select_for_update(of=("self",))
-        .only("pk", "kind", "about", "user_id", "cohort_id", "recipient", "scheduled_at")
+        .only("pk", "key", "kind", "about", "user_id", "cohort_id", "recipient", "scheduled_at")
     )
     reasons = untrue(rows, now=now or timezone.now())
     by_reason: dict[str, list[int]] = {}

@@ -4,15 +4,21 @@
   starts at the time the reminder names, in the future.
 - A goal-sheet reminder holds while the pairing is still under way (announced or active) and
   has no goals yet.
+- A pulse check ("How is your mentoring going?") holds while it can still be answered: not
+  answered yet (My mentoring offers it too) and its pair still under way.
+- A nudge from the committee ("time to check in") holds while the pair is still under way.
 """
 
 import datetime as dt
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from applications.models import Application
 from matching.models import Pairing
 
+from .health.models import PulseCheck
+from .health.selectors import UNDER_CARE
 from .models import Goal
 
 
@@ -56,7 +62,57 @@ def goal_sheet_reminder_holds(notifications, *, now: dt.datetime) -> dict[int, s
     return reasons
 
 
+def _key_ids(notification, count: int) -> tuple[int, ...]:
+    """The first `count` ids in the message's key, for messages created before their `about`
+    named them: pulse-check:<pairing>:<application>:<offset>d and
+    pair-nudge:<pairing>:<application>:<day>."""
+    try:
+        return tuple(
+            int(part.removesuffix("d")) for part in notification.key.split(":")[1:][:count]
+        )
+    except ValueError:
+        return ()
+
+
+def pulse_check_holds(notifications, *, now: dt.datetime) -> dict[int, str]:
+    def identity(n) -> int | tuple:
+        return n.about.get("pulse") or _key_ids(n, 3)
+
+    wanted = {identity(n) for n in notifications}
+    ids = {w for w in wanted if isinstance(w, int)}
+    pairings = {w[0] for w in wanted if isinstance(w, tuple) and len(w) == 3}
+    found = {}
+    for pulse in PulseCheck.objects.filter(
+        Q(pk__in=ids) | Q(pairing_id__in=pairings)
+    ).select_related("pairing"):
+        found[pulse.pk] = found[(pulse.pairing_id, pulse.application_id, pulse.offset_days)] = pulse
+    reasons = {}
+    for n in notifications:
+        pulse = found.get(identity(n))
+        if pulse is None:
+            reasons[n.pk] = _("The pulse check no longer exists.")
+        elif pulse.answered_at is not None:
+            reasons[n.pk] = _("The participant has answered it already.")
+        elif pulse.pairing.status not in UNDER_CARE:
+            reasons[n.pk] = _("The pairing is no longer under way.")
+    return reasons
+
+
+def pair_nudge_holds(notifications, *, now: dt.datetime) -> dict[int, str]:
+    def pairing_id(n) -> int | None:
+        return n.about.get("pairing") or next(iter(_key_ids(n, 1)), None)
+
+    pairings = Pairing.objects.in_bulk({pairing_id(n) for n in notifications} - {None})
+    return {
+        n.pk: _("The pairing is no longer under way.")
+        for n in notifications
+        if getattr(pairings.get(pairing_id(n)), "status", None) not in UNDER_CARE
+    }
+
+
 CONDITIONS = {
     "orientation_reminder": orientation_reminder_holds,
     "goal_sheet_reminder": goal_sheet_reminder_holds,
+    "pulse_check": pulse_check_holds,
+    "pair_nudge": pair_nudge_holds,
 }

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from matching.models import Pairing
 from notifications.models import Notification
-from notifications.services import notification_create
+from notifications.services import notification_create, notifications_recheck
 
 from ..services import program_chairs
 from .models import HealthSettings, LiaisonAssignment, PulseCheck
@@ -94,6 +94,7 @@ def _pulse_create(*, pairing, me, partner, offset: int, key: str) -> int:
             },
             user=me.applicant,
             cohort=pairing.cohort,
+            about={"pulse": pulse.pk, "pairing": pairing.pk},
         )
     return int(was_created)
 
@@ -136,6 +137,13 @@ def pulse_answer(
         raise ValidationError({"score": _("Choose a number from 1 to 5.")}) from None
     if score <= LOW_PULSE:
         _alert(pulse)
+    # Answered on My mentoring before its email went out (a mail server that was down): the
+    # email, which asks for this answer, is withdrawn.
+    notifications_recheck(
+        notifications=Notification.objects.filter(
+            key=pulse_key(pulse.pairing_id, pulse.application_id, pulse.offset_days)
+        )
+    )
     return pulse
 
 

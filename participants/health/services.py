@@ -190,6 +190,7 @@ def pair_nudge_send(
             context=_nudge_context(pairing, me, partner, role, message),
             user=me.applicant,
             cohort=pairing.cohort,
+            about={"pairing": pairing.pk},
         )
         created += was_created
     if created:

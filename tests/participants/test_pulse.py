@@ -125,3 +125,74 @@ def test_pulse_links_are_masked_in_the_outbox_for_the_committee(client, cohort, 
     page = client.get(f"/admin/notifications/notification/{message.pk}/change/").content.decode()
     token = PulseCheck.objects.get(application__email=message.recipient).token
     assert token not in page and "/pulse/(personal link)/" in page
+
+
+# --- true when it arrives ---------------------------------------------------------------------
+
+
+def test_a_pulse_email_answered_on_my_mentoring_before_it_went_out_is_withdrawn(cohort):
+    """The mail server was down; meanwhile the mentee answered on My mentoring. The email that
+    asks for the answer does not go out afterwards."""
+    from participants.health.pulse import pulse_answer
+
+    pair = introduced_pair(cohort=cohort, days_ago=31)
+    plan_pulse_checks(now=timezone.now())
+    pulse = PulseCheck.objects.get(application=pair.mentee)
+    email = Notification.objects.get(kind="pulse_check", user=pair.mentee.applicant)
+    assert email.about["pulse"] == pulse.pk
+    pulse_answer(pulse=pulse, score=4)
+    email.refresh_from_db()
+    assert email.status == Notification.Status.WITHDRAWN
+    assert email.withdrawn_reason == "The participant has answered it already."
+    mentor_email = Notification.objects.get(kind="pulse_check", user=pair.mentor.applicant)
+    assert mentor_email.status == Notification.Status.PENDING  # the mentor's still asks
+
+
+def test_pulse_emails_and_nudges_of_a_dissolved_pair_are_withdrawn(cohort, chair, mailoutbox):
+    from matching.services.pairings import pairing_dissolve
+    from notifications.delivery import deliver_due
+    from participants.health.services import pair_nudge_send
+
+    pair = introduced_pair(cohort=cohort, days_ago=31)
+    plan_pulse_checks(now=timezone.now())
+    pair_nudge_send(pairing=pair, by=chair, message="Time to meet?")
+    pending = Notification.objects.filter(kind__in=["pulse_check", "pair_nudge"])
+    assert pending.count() == 4
+    pairing_dissolve(pairing=pair, reason="Schedules never matched.", by=chair)
+    assert set(pending.values_list("status", "withdrawn_reason")) == {
+        (Notification.Status.WITHDRAWN, "The pairing is no longer under way.")
+    }
+    deliver_due()
+    assert not [m for m in mailoutbox if "/pulse/" in m.body or "Time to meet?" in m.body]
+
+
+def test_the_deliverer_withdraws_them_when_the_change_did_not_recheck(cohort, chair, mailoutbox):
+    """Whatever changed the pair, and also for messages written before they named what they
+    are about (read from their keys), the check just before sending holds them back."""
+    from matching.models import Pairing
+    from notifications.delivery import deliver_due
+    from participants.health.services import pair_nudge_send
+
+    pair = introduced_pair(cohort=cohort, days_ago=31)
+    plan_pulse_checks(now=timezone.now())
+    pair_nudge_send(pairing=pair, by=chair, message="Time to meet?")
+    Notification.objects.update(about={})  # as written before this change
+    Pairing.objects.filter(pk=pair.pk).update(status=Pairing.Status.DISSOLVED)
+    deliver_due()
+    sent = Notification.objects.filter(status=Notification.Status.SENT)
+    assert not sent.filter(kind__in=["pulse_check", "pair_nudge"]).exists()
+    assert Notification.objects.filter(status=Notification.Status.WITHDRAWN).count() == 4
+    assert not mailoutbox
+
+
+def test_pulse_emails_and_nudges_of_a_pair_under_way_are_sent(cohort, chair, mailoutbox):
+    from notifications.delivery import deliver_due
+    from participants.health.services import pair_nudge_send
+
+    pair = introduced_pair(cohort=cohort, days_ago=31)
+    plan_pulse_checks(now=timezone.now())
+    pair_nudge_send(pairing=pair, by=chair, message="Time to meet?")
+    Notification.objects.filter(kind="pulse_check").update(about={})  # read from the key
+    deliver_due()
+    assert Notification.objects.filter(status=Notification.Status.SENT).count() == 4
+    assert len(mailoutbox) == 4
