@@ -64,7 +64,24 @@ def cohort_update(*, cohort: Cohort, **fields: Any) -> Cohort:
     for dotted_path in settings.COHORT_CHANGED_HOOKS:
         import_string(dotted_path)(cohort=cohort, changed=list(fields))
     notifications_recheck(notifications=Notification.objects.filter(cohort=cohort))
+    _call_notices_to_repeat(cohort)
     return cohort
+
+
+def _call_notices_to_repeat(cohort: Cohort) -> int:
+    """Subscribers whose "applications are open" notice of this cohort was withdrawn unsent (its
+    deadline changed, or the call closed) are told again by the planner's next run, with the
+    dates as they are then, if the call is open: a withdrawn notice is replaced, not lost."""
+    # A notice staff canceled in the outbox stays canceled.
+    live = Notification.objects.filter(cohort=cohort, kind="call_open").exclude(
+        status=Notification.Status.WITHDRAWN
+    )
+    told = {int(key.split(":")[1]) for key in live.values_list("key", flat=True)}
+    return (
+        CallSubscription.objects.filter(notified_cohort=cohort)
+        .exclude(pk__in=told)
+        .update(notified_cohort=None)
+    )
 
 
 # --- "Tell me when applications open" -------------------------------------------------------
@@ -188,11 +205,17 @@ def call_open_notify(*, cohort: Cohort, now: dt.datetime) -> int:
             subscription.save(update_fields=["notified_at", "notified_cohort"])
             _notification, was_created = notification_create(
                 key=f"call-open:{subscription.pk}:{cohort.pk}",
+                reissue=True,  # after a withdrawn one (see _call_notices_to_repeat)
                 kind="call_open",
                 to=subscription.email,
                 template="cohorts/emails/call_open",
                 context=_subscription_context(subscription, cohort=cohort),
                 cohort=cohort,
+                about={
+                    "subscription": subscription.pk,
+                    "cohort": cohort.pk,
+                    "deadline": cohort.application_deadline.isoformat(),
+                },
             )
             created += was_created
     return created

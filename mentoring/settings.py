@@ -390,6 +390,7 @@ NOTIFICATION_PLANNERS = [
 # deliverer asks just before sending; the services that change the state ask in their
 # transaction. A kind with no condition is always sent.
 NOTIFICATION_CONDITIONS = [
+    "cohorts.conditions.CONDITIONS",
     "applications.conditions.CONDITIONS",
     "matching.conditions.CONDITIONS",
     "assessment.conditions.CONDITIONS",

@@ -10,10 +10,10 @@ from django.core import mail
 from django.db import connection, transaction
 from django.utils import timezone
 
-from cohorts.models import CallSubscription, Program
+from cohorts.models import CallSubscription, Cohort, Program
 from cohorts.planners import plan_call_open_notices
 from cohorts.selectors import expected_call_month
-from cohorts.services import call_open_notify, call_subscription_request
+from cohorts.services import call_open_notify, call_subscription_request, cohort_update
 from notifications.delivery import deliver_due
 from notifications.models import Notification
 from notifications.services import notification_cancel
@@ -157,6 +157,69 @@ def test_unsubscribing_cancels_a_notice_not_yet_sent(client):
     assert plan_call_open_notices(now=timezone.now()) == 1
     client.get(subscription.get_unsubscribe_url())
     assert Notification.objects.get(kind="call_open").status == Notification.Status.CANCELLED
+
+
+def _confirmed_subscriber(program, email="d@example.org") -> CallSubscription:
+    subscription = call_subscription_request(program=program, email=email)
+    subscription.status = CallSubscription.Status.CONFIRMED
+    subscription.save()
+    Notification.objects.all().delete()  # the confirmation email
+    return subscription
+
+
+def test_a_notice_of_a_deadline_since_moved_is_replaced_with_the_new_date(mailoutbox):
+    """The notice was written, not yet sent (a mail server down), when the committee moved
+    the deadline: the old date never goes out; the next run tells the new one."""
+    program = ProgramFactory()
+    _confirmed_subscriber(program)
+    call = CohortFactory(program=program, phase="accepting")
+    assert plan_call_open_notices(now=timezone.now()) == 1
+    old = Notification.objects.get(kind="call_open")
+    assert old.about["deadline"] == call.application_deadline.isoformat()
+
+    new_close = call.applications_close + dt.timedelta(days=7)
+    cohort_update(cohort=call, applications_close=new_close)
+    old.refresh_from_db()
+    assert (old.status, old.withdrawn_reason) == (
+        Notification.Status.WITHDRAWN,
+        "The deadline changed.",
+    )
+    assert plan_call_open_notices(now=timezone.now()) == 1  # told again, once
+    assert plan_call_open_notices(now=timezone.now()) == 0
+    deliver_due()
+    assert len(mailoutbox) == 1
+    assert new_close.strftime("%B") in mailoutbox[0].body
+    assert f"{new_close.day}, {new_close.year}" in mailoutbox[0].body
+
+
+def test_a_notice_of_a_call_that_closed_or_an_address_that_left_is_not_sent(mailoutbox):
+    program = ProgramFactory()
+    subscription = _confirmed_subscriber(program)
+    _confirmed_subscriber(program, email="e@example.org")
+    CohortFactory(program=program, phase="accepting")
+    assert plan_call_open_notices(now=timezone.now()) == 2
+    # The address left by a path that did not cancel its notice (or while it was being sent).
+    CallSubscription.objects.filter(pk=subscription.pk).update(
+        status=CallSubscription.Status.UNSUBSCRIBED
+    )
+    deliver_due()
+    assert [m.to for m in mailoutbox] == [["e@example.org"]]
+    reasons = set(Notification.objects.values_list("status", "withdrawn_reason"))
+    assert (Notification.Status.WITHDRAWN, "The address unsubscribed.") in reasons
+
+    # A notice still waiting when the call closes (its deadline passed meanwhile).
+    other = _confirmed_subscriber(ProgramFactory(), email="f@example.org")
+    later = CohortFactory(program=other.program, phase="accepting")
+    assert call_open_notify(cohort=later, now=timezone.now()) == 1
+    Notification.objects.filter(kind="call_open", recipient="f@example.org").update(about={})
+    Cohort.objects.filter(pk=later.pk).update(
+        applications_close=timezone.localdate() - dt.timedelta(days=2),
+        applications_open=timezone.localdate() - dt.timedelta(days=30),
+    )
+    deliver_due()
+    assert [m.to for m in mailoutbox] == [["e@example.org"]]
+    notice = Notification.objects.get(recipient="f@example.org")
+    assert notice.withdrawn_reason == "The call for applications is no longer open."
 
 
 def test_unknown_or_malformed_tokens_answer_404(client):

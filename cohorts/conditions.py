@@ -1,0 +1,47 @@
+"""When the cohorts app's messages are still true (see notifications.conditions).
+
+- "Applications are open" ("call_open") holds while its subscriber has not unsubscribed, the
+  cohort still takes applications, and its deadline is still the one the email gives.
+"""
+
+import datetime as dt
+
+from django.utils.translation import gettext as _
+
+from .models import CallSubscription, Cohort
+
+
+def _about(notification, name: str) -> int | None:
+    """The id in the message's about, or in its key for a message written before its about
+    named it (call-open:<subscription>:<cohort>)."""
+    if notification.about.get(name) is not None:
+        return notification.about[name]
+    parts = notification.key.split(":")
+    try:
+        return int(parts[{"subscription": 1, "cohort": 2}[name]])
+    except (IndexError, ValueError):
+        return None
+
+
+def call_open_holds(notifications, *, now: dt.datetime) -> dict[int, str]:
+    subscriptions = CallSubscription.objects.in_bulk(
+        {_about(n, "subscription") for n in notifications} - {None}
+    )
+    cohorts = Cohort.objects.select_related("program").in_bulk(
+        {_about(n, "cohort") for n in notifications} - {None}
+    )
+    reasons = {}
+    for n in notifications:
+        subscription = subscriptions.get(_about(n, "subscription"))
+        cohort = cohorts.get(_about(n, "cohort"))
+        deadline = n.about.get("deadline")
+        if subscription is None or subscription.status != CallSubscription.Status.CONFIRMED:
+            reasons[n.pk] = _("The address unsubscribed.")
+        elif cohort is None or not cohort.is_accepting_applications(now):
+            reasons[n.pk] = _("The call for applications is no longer open.")
+        elif deadline is not None and deadline != cohort.application_deadline.isoformat():
+            reasons[n.pk] = _("The deadline changed.")
+    return reasons
+
+
+CONDITIONS = {"call_open": call_open_holds}
