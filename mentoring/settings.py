@@ -326,6 +326,7 @@ DEMO_SEEDERS = [
     "matching.demo.seed",
     "matching.demo_criteria.seed",
     "participants.demo.seed",
+    "participants.health.demo.seed",
     "assessment.demo.seed",
     "accounts.demo.seed",
 ]
