@@ -5,19 +5,16 @@ then written to the outbox (notifications.services.notification_create) instead 
 in the request: with the mail server down, signing up and resetting a password still succeed,
 and the message goes out once when the server is back.
 
-It also asks for a code sent by email at the login of someone who must set up a second factor
-and has none yet (settings.ACCOUNT_ADAPTER names this adapter).
+This adapter is about sending mail only; mentoring/adapters.py adds the login rule that needs
+the committees (settings.ACCOUNT_ADAPTER names that one).
 """
 
 import hashlib
 
 from allauth.account.adapter import DefaultAccountAdapter
-from allauth.account.internal.flows.login import get_authentication_records
 from allauth.core import context as allauth_context
-from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
 
-from mentoring.middleware import requires_second_factor
 from notifications.services import notification_create
 
 
@@ -51,21 +48,4 @@ class AccountAdapter(DefaultAccountAdapter):
             to=email,
             rendered=(message.subject, text or html, html),
             user=user if getattr(user, "pk", None) else None,
-        )
-
-    def is_login_by_code_required(self, login) -> bool:
-        """A password alone does not open the page that sets up a second factor for staff and
-        committees: whoever logs in as one of them without a factor yet also enters a code
-        sent to their email (allauth's login-code step), so someone who has only learned
-        their password cannot add an authenticator of their own and open the admin.
-        Once they have a factor, the login asks for it instead."""
-        if super().is_login_by_code_required(login):
-            return True
-        records = get_authentication_records(self.request, login.user)
-        if records and records[-1]["method"] == "code":
-            return False  # this login's code is entered
-        return bool(
-            settings.ADMIN_REQUIRES_MFA
-            and login.user is not None
-            and requires_second_factor(login.user)
         )

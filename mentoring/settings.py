@@ -179,8 +179,10 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
-# allauth's emails go through the outbox (accounts/adapter.py), like every other message.
-ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+# allauth's emails go through the outbox (accounts/adapter.py), like every other message, and
+# a committee member without a second factor yet confirms a code sent by email at login
+# (mentoring/adapters.py).
+ACCOUNT_ADAPTER = "mentoring.adapters.AccountAdapter"
 # Authenticator apps' secrets and recovery codes encrypted in the database (accounts/mfa.py).
 MFA_ADAPTER = "accounts.mfa.MFAAdapter"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
