@@ -393,6 +393,7 @@ NOTIFICATION_PLANNERS = [
 # deliverer asks just before sending; the services that change the state ask in their
 # transaction. A kind with no condition is always sent.
 NOTIFICATION_CONDITIONS = [
+    "accounts.conditions.CONDITIONS",
     "cohorts.conditions.CONDITIONS",
     "applications.conditions.CONDITIONS",
     "matching.conditions.CONDITIONS",

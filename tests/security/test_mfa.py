@@ -113,3 +113,28 @@ def test_applicants_and_the_demo_log_in_with_the_password_alone(client, chair, s
     chair.emailaddress_set.create(email=chair.email, verified=True, primary=True)
     client.post("/accounts/login/", {"login": chair.email, "password": PASSWORD})
     assert "_auth_user_id" in client.session
+
+
+def test_a_login_code_held_up_past_its_expiry_is_withdrawn_not_sent(client, chair, mailoutbox):
+    """The code is good for three minutes; an email a mail server held up longer is not sent."""
+    import datetime as dt
+
+    from notifications.delivery import deliver_due
+    from notifications.models import Notification
+
+    chair.emailaddress_set.create(email=chair.email, verified=True, primary=True)
+    client.post("/accounts/login/", {"login": chair.email, "password": PASSWORD})
+    code = Notification.objects.get(kind="account-login-code")
+    Notification.objects.filter(pk=code.pk).update(
+        scheduled_at=code.scheduled_at - dt.timedelta(minutes=4)
+    )
+    deliver_due()
+    code.refresh_from_db()
+    assert code.status == Notification.Status.WITHDRAWN
+    assert "expired" in code.withdrawn_reason
+    assert not mailoutbox
+
+    client.logout()
+    client.post("/accounts/login/", {"login": chair.email, "password": PASSWORD})
+    deliver_due()  # a fresh one goes out
+    assert len(mailoutbox) == 1 and emailed_login_code(chair.email) in mailoutbox[0].body
