@@ -18,6 +18,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def required(settings):
     settings.ADMIN_REQUIRES_MFA = True
+    settings.MFA_TOTP_TOLERANCE = 1  # a code computed at the end of a 30-second step
     cache.clear()
 
 
