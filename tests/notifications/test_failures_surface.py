@@ -62,7 +62,9 @@ def test_a_permanent_failure_reaches_the_staff_digest_with_the_reply_and_a_retry
     settings.SITE_URL = "https://mentoring.example.org"
     assert failed.status == Notification.Status.FAILED
     UserFactory(email="volunteer@example.org")  # not staff: no digest
-    now = timezone.now()
+    # Noon where the site is: three hours on is the same day whenever the test runs (from
+    # timezone.now(), between 9 p.m. and midnight in Chicago, it was the next day).
+    now = timezone.localtime().replace(hour=12, minute=0, second=0, microsecond=0)
 
     assert plan_failure_digest(now=now) == 1
     assert plan_failure_digest(now=now + dt.timedelta(hours=3)) == 0  # once a day
