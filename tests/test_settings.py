@@ -165,9 +165,7 @@ def test_the_web_process_loads_what_requests_share_before_its_first_request():
         " 'crispy_forms.templatetags.crispy_forms_tags' in sys.modules,"
         " 'notifications.templatetags.email_dates' in sys.modules, 'redis' in sys.modules)"
     )
-    assert printed_by(code, CACHE_URL="redis://127.0.0.1:6379/1") == (
-        "True True True True"
-    )
+    assert printed_by(code, CACHE_URL="redis://127.0.0.1:6379/1") == "True True True True"
 
 
 def test_the_web_process_freezes_what_it_loaded_and_collects_cycles_less_often():
