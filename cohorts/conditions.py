@@ -8,6 +8,8 @@ import datetime as dt
 
 from django.utils.translation import gettext as _
 
+from notifications.conditions import key_ids
+
 from .models import CallSubscription, Cohort
 
 
@@ -16,11 +18,8 @@ def _about(notification, name: str) -> int | None:
     named it (call-open:<subscription>:<cohort>)."""
     if notification.about.get(name) is not None:
         return notification.about[name]
-    parts = notification.key.split(":")
-    try:
-        return int(parts[{"subscription": 1, "cohort": 2}[name]])
-    except (IndexError, ValueError):
-        return None
+    ids = key_ids(notification, 2)
+    return ids[("subscription", "cohort").index(name)] if ids else None
 
 
 def call_open_holds(notifications, *, now: dt.datetime) -> dict[int, str]:

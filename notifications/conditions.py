@@ -61,3 +61,15 @@ def untrue(notifications: Iterable[Notification], *, now: dt.datetime) -> dict[i
         if check is not None:
             reasons.update(check(rows, now=now))
     return reasons
+
+
+def key_ids(notification: Notification, count: int) -> tuple[int, ...]:
+    """The first `count` ids of the message's key (`<kind>:<id>:<id>...`, an offset written
+    `30d`; a reissue's `#2` left off), for a check reading a message written before its
+    `about` named them; () when the key does not hold them."""
+    parts = notification.key.split("#", 1)[0].split(":")[1 : 1 + count]
+    try:
+        ids = tuple(int(part.removesuffix("d")) for part in parts)
+    except ValueError:
+        return ()
+    return ids if len(ids) == count else ()

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from applications.models import Application
 from matching.models import Pairing
+from notifications.conditions import key_ids
 
 from .health.models import PulseCheck
 from .health.selectors import UNDER_CARE
@@ -62,21 +63,9 @@ def goal_sheet_reminder_holds(notifications, *, now: dt.datetime) -> dict[int, s
     return reasons
 
 
-def _key_ids(notification, count: int) -> tuple[int, ...]:
-    """The first `count` ids in the message's key, for messages created before their `about`
-    named them: pulse-check:<pairing>:<application>:<offset>d and
-    pair-nudge:<pairing>:<application>:<day>."""
-    try:
-        return tuple(
-            int(part.removesuffix("d")) for part in notification.key.split(":")[1:][:count]
-        )
-    except ValueError:
-        return ()
-
-
 def pulse_check_holds(notifications, *, now: dt.datetime) -> dict[int, str]:
     def identity(n) -> int | tuple:
-        return n.about.get("pulse") or _key_ids(n, 3)
+        return n.about.get("pulse") or key_ids(n, 3)
 
     wanted = {identity(n) for n in notifications}
     ids = {w for w in wanted if isinstance(w, int)}
@@ -100,7 +89,7 @@ def pulse_check_holds(notifications, *, now: dt.datetime) -> dict[int, str]:
 
 def pair_nudge_holds(notifications, *, now: dt.datetime) -> dict[int, str]:
     def pairing_id(n) -> int | None:
-        return n.about.get("pairing") or next(iter(_key_ids(n, 1)), None)
+        return n.about.get("pairing") or next(iter(key_ids(n, 1)), None)
 
     pairings = Pairing.objects.in_bulk({pairing_id(n) for n in notifications} - {None})
     return {
