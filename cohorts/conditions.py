@@ -1,7 +1,8 @@
 """When the cohorts app's messages are still true (see notifications.conditions).
 
 - "Applications are open" ("call_open") holds while its subscriber has not unsubscribed, the
-  cohort still takes applications, and its deadline is still the one the email gives.
+  cohort still takes applications, and its deadline is still the one the email gives. So does
+  "The deadline changed" ("call_deadline_changed"), its correction after the deadline moved.
 """
 
 import datetime as dt
@@ -43,4 +44,4 @@ def call_open_holds(notifications, *, now: dt.datetime) -> dict[int, str]:
     return reasons
 
 
-CONDITIONS = {"call_open": call_open_holds}
+CONDITIONS = {"call_open": call_open_holds, "call_deadline_changed": call_open_holds}

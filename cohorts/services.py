@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -65,6 +66,8 @@ def cohort_update(*, cohort: Cohort, **fields: Any) -> Cohort:
         import_string(dotted_path)(cohort=cohort, changed=list(fields))
     notifications_recheck(notifications=Notification.objects.filter(cohort=cohort))
     _call_notices_to_repeat(cohort)
+    if "applications_close" in fields:
+        call_deadline_corrections(cohort=cohort, now=timezone.now())
     return cohort
 
 
@@ -85,6 +88,11 @@ def _call_notices_to_repeat(cohort: Cohort) -> int:
 
 
 # --- "Tell me when applications open" -------------------------------------------------------
+
+# The emails that tell a subscriber a call's deadline, and the states in which one has been, or
+# is being, sent: its deadline is then what the subscriber knows.
+CALL_KINDS = ("call_open", "call_deadline_changed")
+TOLD = (Notification.Status.SENDING, Notification.Status.SENT)
 
 
 def _subscription_context(subscription: CallSubscription, **extra: Any) -> dict:
@@ -164,7 +172,10 @@ def call_subscription_unsubscribe(*, token: str) -> CallSubscription:
         subscription.status = CallSubscription.Status.UNSUBSCRIBED
         subscription.save(update_fields=["status"])
     notification_cancel(
-        notifications=Notification.objects.filter(key__startswith=f"call-open:{subscription.pk}:")
+        notifications=Notification.objects.filter(
+            Q(key__startswith=f"call-open:{subscription.pk}:")
+            | Q(key__startswith=f"call-deadline:{subscription.pk}:")
+        )
     )
     return subscription
 
@@ -218,6 +229,50 @@ def call_open_notify(*, cohort: Cohort, now: dt.datetime) -> int:
                 },
             )
             created += was_created
+    return created
+
+
+def call_deadline_corrections(*, cohort: Cohort, now: dt.datetime) -> int:
+    """Subscribers who were emailed this cohort's deadline, when it has moved since and the
+    call is still open, are told the new one (call_deadline_changed): one email per
+    subscription and deadline, keyed `call-deadline:<subscription>:<cohort>:<deadline>`.
+
+    Run when a cohort's closing date changes (cohort_update). A correction not yet sent when
+    the deadline moves again is withdrawn by its condition (the call-open one) and replaced by
+    one with the latest date; when the deadline comes back to the date the subscriber was
+    told, nobody is written to. Returns how many corrections were created.
+    """
+    if not cohort.is_accepting_applications(now):
+        return 0
+    deadline = cohort.application_deadline.isoformat()
+    told: dict[int, str] = {}  # subscription id: the deadline their latest email gave
+    sent = Notification.objects.filter(cohort=cohort, kind__in=CALL_KINDS, status__in=TOLD)
+    for about in sent.order_by("pk").values_list("about", flat=True):
+        if about.get("subscription") is not None and about.get("deadline"):
+            told[about["subscription"]] = about["deadline"]
+    behind = [pk for pk, said in told.items() if said != deadline]
+    subscriptions = (
+        CallSubscription.objects.filter(pk__in=behind, status=CallSubscription.Status.CONFIRMED)
+        .select_related("program")
+        .order_by("pk")
+    )
+    created = 0
+    for subscription in subscriptions:
+        _notification, was_created = notification_create(
+            key=f"call-deadline:{subscription.pk}:{cohort.pk}:{cohort.applications_close}",
+            reissue=True,  # the deadline moved away from this date and back again
+            kind="call_deadline_changed",
+            to=subscription.email,
+            template="cohorts/emails/call_deadline_changed",
+            context=_subscription_context(
+                subscription,
+                cohort=cohort,
+                earlier_deadline=dt.datetime.fromisoformat(told[subscription.pk]),
+            ),
+            cohort=cohort,
+            about={"subscription": subscription.pk, "cohort": cohort.pk, "deadline": deadline},
+        )
+        created += was_created
     return created
 
 

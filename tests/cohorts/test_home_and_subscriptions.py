@@ -1,5 +1,5 @@
 """The home page shows every open call, and "Tell me when applications open" (double opt-in,
-one email per call, one-click unsubscribe)."""
+one email per call, another only if its deadline moves, one-click unsubscribe)."""
 
 import datetime as dt
 import re
@@ -13,7 +13,12 @@ from django.utils import timezone
 from cohorts.models import CallSubscription, Cohort, Program
 from cohorts.planners import plan_call_open_notices
 from cohorts.selectors import expected_call_month
-from cohorts.services import call_open_notify, call_subscription_request, cohort_update
+from cohorts.services import (
+    call_open_notify,
+    call_subscription_request,
+    call_subscription_unsubscribe,
+    cohort_update,
+)
 from notifications.delivery import deliver_due
 from notifications.models import Notification
 from notifications.services import notification_cancel
@@ -190,6 +195,87 @@ def test_a_notice_of_a_deadline_since_moved_is_replaced_with_the_new_date(mailou
     assert len(mailoutbox) == 1
     assert new_close.strftime("%B") in mailoutbox[0].body
     assert f"{new_close.day}, {new_close.year}" in mailoutbox[0].body
+
+
+def _day(date: dt.date) -> str:
+    return f"{date.strftime('%B')} {date.day}, {date.year}"
+
+
+def test_a_sent_notice_whose_deadline_moved_is_followed_by_the_new_date(mailoutbox):
+    """The subscriber was emailed "applications close March 1"; the committee extends the call:
+    they are told the new date, once, and the correction itself follows later moves."""
+    program = ProgramFactory()
+    subscriber = _confirmed_subscriber(program)
+    _confirmed_subscriber(program, email="left@example.org")
+    call = CohortFactory(program=program, phase="accepting")
+    first_close = call.applications_close
+    assert plan_call_open_notices(now=timezone.now()) == 2
+    deliver_due()
+    assert len(mailoutbox) == 2
+    left = CallSubscription.objects.get(email="left@example.org")
+    call_subscription_unsubscribe(token=left.token)
+
+    extended = first_close + dt.timedelta(days=14)
+    cohort_update(cohort=call, applications_close=extended)
+    deliver_due()
+    assert len(mailoutbox) == 3  # the address that left hears nothing more
+    correction = mailoutbox[2]
+    assert correction.to == [subscriber.email]
+    assert correction.subject.startswith("New deadline:")
+    assert _day(first_close) in correction.body and _day(extended) in correction.body
+    assert correction.body.index(_day(first_close)) < correction.body.index(_day(extended))
+    assert subscriber.get_unsubscribe_url() in correction.body
+
+    # Saving the same date again, or the planner's next run, tells nobody anything.
+    cohort_update(cohort=call, applications_close=extended)
+    assert plan_call_open_notices(now=timezone.now()) == 0
+    deliver_due()
+    assert len(mailoutbox) == 3
+
+    # Moved again before the next correction goes out, then back to the date they know: the
+    # waiting correction is withdrawn and nothing new is written.
+    cohort_update(cohort=call, applications_close=extended + dt.timedelta(days=3))
+    waiting = Notification.objects.get(kind="call_deadline_changed", status="pending")
+    cohort_update(cohort=call, applications_close=extended)
+    waiting.refresh_from_db()
+    assert (waiting.status, waiting.withdrawn_reason) == ("withdrawn", "The deadline changed.")
+    assert not Notification.objects.filter(status="pending").exists()
+
+    # And to the later date again: a new correction (the first of that date was withdrawn).
+    cohort_update(cohort=call, applications_close=extended + dt.timedelta(days=3))
+    deliver_due()
+    assert len(mailoutbox) == 4
+    assert _day(extended + dt.timedelta(days=3)) in mailoutbox[3].body
+
+
+def test_no_correction_once_the_call_closed_or_for_a_notice_never_sent(mailoutbox):
+    program = ProgramFactory()
+    _confirmed_subscriber(program)
+    call = CohortFactory(program=program, phase="accepting")
+    assert plan_call_open_notices(now=timezone.now()) == 1
+    # Not sent yet: the notice itself is withdrawn and told again with the new date instead.
+    cohort_update(cohort=call, applications_close=call.applications_close + dt.timedelta(days=5))
+    assert not Notification.objects.filter(kind="call_deadline_changed").exists()
+    assert plan_call_open_notices(now=timezone.now()) == 1
+    deliver_due()
+    assert len(mailoutbox) == 1
+
+    # The committee closes the call early: nobody is told a new deadline that has passed.
+    cohort_update(cohort=call, applications_close=timezone.localdate() - dt.timedelta(days=1))
+    assert not Notification.objects.filter(kind="call_deadline_changed").exists()
+
+
+def test_unsubscribing_cancels_a_correction_not_yet_sent(client, mailoutbox):
+    program = ProgramFactory()
+    subscription = _confirmed_subscriber(program)
+    call = CohortFactory(program=program, phase="accepting")
+    plan_call_open_notices(now=timezone.now())
+    deliver_due()
+    cohort_update(cohort=call, applications_close=call.applications_close + dt.timedelta(7))
+    correction = Notification.objects.get(kind="call_deadline_changed")
+    client.get(subscription.get_unsubscribe_url())
+    correction.refresh_from_db()
+    assert correction.status == Notification.Status.CANCELLED
 
 
 def test_a_notice_of_a_call_that_closed_or_an_address_that_left_is_not_sent(mailoutbox):

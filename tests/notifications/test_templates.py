@@ -75,6 +75,7 @@ def sample_context():
         "application": application,
         "summary": [("About you", [("Name", application.full_name)])],
         "deadline": cohort.application_deadline,
+        "earlier_deadline": cohort.application_deadline - dt.timedelta(days=7),
         "days_left": 7,
         "recipient_name": application.full_name,
         "first_name": "Ann",
