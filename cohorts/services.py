@@ -296,6 +296,7 @@ def committee_membership_save(
             .filter(pk=membership.pk)
             .first()
         )
+    programs = {membership.program_id} | ({before.program_id} if before is not None else set())
     membership.full_clean()
     membership.save()
     if before is not None and (before.user_id, before.program_id) != (
@@ -312,6 +313,7 @@ def committee_membership_save(
             before=_committee_role(before),
             after=_committee_role(membership),
         )
+    _committee_changed(programs, changed_by)
     return membership
 
 
@@ -324,6 +326,14 @@ def committee_membership_remove(*, membership: CommitteeMembership, changed_by) 
         membership, changed_by, before=_committee_role(membership), after="none"
     )
     membership.delete()
+    _committee_changed({membership.program_id}, changed_by)
+
+
+def _committee_changed(program_ids: set[int], changed_by) -> None:
+    """Run every COMMITTEE_CHANGED_HOOKS for each program whose committee just changed."""
+    for program in Program.objects.filter(pk__in=program_ids):
+        for dotted_path in settings.COMMITTEE_CHANGED_HOOKS:
+            import_string(dotted_path)(program=program, changed_by=changed_by)
 
 
 def _record_committee_change(membership, changed_by, *, before: str, after: str) -> None:

@@ -345,6 +345,13 @@ COHORT_CREATED_HOOKS = [
 COHORT_CHANGED_HOOKS = [
     "matching.services.release_follow_cohort_dates",
 ]
+# Run by cohorts.services when someone joins, leaves or changes role on a program's committee
+# (each `hook(*, program, changed_by)`): the apps that gave its members a part let go of one
+# who left (a pair's liaison) and readdress what was written to them and not sent yet (a
+# low-score alert goes to whoever looks after the pair now).
+COMMITTEE_CHANGED_HOOKS = [
+    "participants.health.services.committee_changed",
+]
 
 # Asked by applications.services.application_decide and applications_decide before decisions
 # are made (each `guard(*, applications, decision) -> {application pk: why refused}`, one answer

@@ -7,6 +7,9 @@
 - A pulse check ("How is your mentoring going?") holds while it can still be answered: not
   answered yet (My mentoring offers it too) and its pair still under way.
 - A nudge from the committee ("time to check in") holds while the pair is still under way.
+- A low-score alert ("a participant answered 2 of 5") holds while its recipient still looks
+  after the pair: its liaison while on the committee, else the chairs (participants.health.pulse
+  .alert_recipients). The services that change who that is send it to them instead.
 """
 
 import datetime as dt
@@ -19,6 +22,7 @@ from matching.models import Pairing
 from notifications.conditions import key_ids
 
 from .health.models import PulseCheck
+from .health.pulse import alert_recipients, pulse_alert_pulse_id
 from .health.selectors import UNDER_CARE
 from .models import Goal
 
@@ -99,9 +103,28 @@ def pair_nudge_holds(notifications, *, now: dt.datetime) -> dict[int, str]:
     }
 
 
+def pulse_alert_holds(notifications, *, now: dt.datetime) -> dict[int, str]:
+    pulses = PulseCheck.objects.select_related("pairing__cohort__program").in_bulk(
+        {pulse_alert_pulse_id(n) for n in notifications} - {None}
+    )
+    pairings = {pulse.pairing_id: pulse.pairing for pulse in pulses.values()}
+    carers = alert_recipients(pairings.values())
+    reasons = {}
+    for n in notifications:
+        pulse = pulses.get(pulse_alert_pulse_id(n))
+        if pulse is None:
+            reasons[n.pk] = _("The pulse check no longer exists.")
+            continue
+        recipients, _as_liaison = carers[pulse.pairing_id]
+        if n.recipient.lower() not in {address.lower() for address, _user in recipients}:
+            reasons[n.pk] = _("Someone else looks after the pair now.")
+    return reasons
+
+
 CONDITIONS = {
     "orientation_reminder": orientation_reminder_holds,
     "goal_sheet_reminder": goal_sheet_reminder_holds,
     "pulse_check": pulse_check_holds,
     "pair_nudge": pair_nudge_holds,
+    "pulse_alert": pulse_alert_holds,
 }

@@ -15,7 +15,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cohorts.models import CommitteeMembership
 from matching.models import Pairing
+from notifications.conditions import key_ids
 from notifications.models import Notification
 from notifications.services import notification_create, notifications_recheck
 
@@ -147,21 +149,52 @@ def pulse_answer(
     return pulse
 
 
+def alert_recipients(pairings) -> dict[int, tuple[list[tuple[str, object]], bool]]:
+    """{pairing id: (recipients, as_liaison)}: who hears of a low score in each pair now.
+
+    The pair's liaison while their account is active and they sit on the program's committee
+    (a member who left keeps no view of the pair: cohorts.permissions.is_chair_or_pair_liaison);
+    else the program's chairs; else the program's contact address. Recipients are (address,
+    user or None). A few queries for any number of pairs."""
+    pairings = list(pairings)
+    liaisons = {
+        a.pairing_id: a.liaison
+        for a in LiaisonAssignment.objects.filter(
+            pairing__in=pairings, liaison__is_active=True
+        ).select_related("liaison")
+    }
+    seats = set(
+        CommitteeMembership.objects.filter(
+            user__in=liaisons.values(), program__in={p.cohort.program_id for p in pairings}
+        ).values_list("user_id", "program_id")
+    )
+    chairs: dict[int, list] = {}
+    found = {}
+    for pairing in pairings:
+        program = pairing.cohort.program
+        liaison = liaisons.get(pairing.pk)
+        if liaison is not None and (liaison.pk, program.pk) in seats:
+            found[pairing.pk] = ([(liaison.email, liaison)], True)
+            continue
+        if program.pk not in chairs:
+            chairs[program.pk] = [(chair.email, chair) for chair in program_chairs(program)]
+        recipients = chairs[program.pk]
+        if not recipients and program.contact_email:
+            recipients = [(program.contact_email, None)]
+        found[pairing.pk] = (recipients, False)
+    return found
+
+
 def _alert(pulse: PulseCheck) -> None:
     pairing = pulse.pairing
     program = pairing.cohort.program
-    assignment = LiaisonAssignment.objects.filter(pairing=pairing).select_related("liaison")
-    liaison = next((a.liaison for a in assignment if a.liaison.is_active), None)
-    recipients = (
-        [(liaison.email, liaison)]
-        if liaison
-        else [(chair.email, chair) for chair in program_chairs(program)]
-    )
-    if not recipients and program.contact_email:
-        recipients = [(program.contact_email, None)]
+    recipients, as_liaison = alert_recipients([pairing])[pairing.pk]
     for address, user in recipients:
         notification_create(
             key=f"pulse-alert:{pulse.pk}:{address.lower()}",
+            # Written to someone else, then withdrawn when they stopped looking after the pair,
+            # and now theirs again (pulse_alerts_readdress).
+            reissue=True,
             kind="pulse_alert",
             to=address,
             template="participants/emails/pulse_alert",
@@ -170,8 +203,36 @@ def _alert(pulse: PulseCheck) -> None:
                 "pulse": pulse,
                 "pairing": pairing,
                 "role": _("mentor") if pulse.application_id == pairing.mentor_id else _("mentee"),
-                "as_liaison": liaison is not None,
+                "as_liaison": as_liaison,
             },
             user=user,
             cohort=pairing.cohort,
+            about={"pulse": pulse.pk, "pairing": pairing.pk},
         )
+
+
+def pulse_alerts_readdress(*, alerts) -> int:
+    """The unsent low-score alerts among `alerts` whose recipient no longer looks after the
+    pair (another liaison, a liaison or chair who left the committee) are withdrawn, and the
+    pair's carers now are alerted instead. Run by the services that change who they are, in
+    their transaction. Returns how many alerts were withdrawn."""
+    unsent = [Notification.Status.PENDING, Notification.Status.FAILED]
+    ids = list(alerts.filter(kind="pulse_alert", status__in=unsent).values_list("pk", flat=True))
+    if not ids or not notifications_recheck(notifications=Notification.objects.filter(pk__in=ids)):
+        return 0
+    withdrawn = Notification.objects.filter(pk__in=ids, status=Notification.Status.WITHDRAWN)
+    pulses = {pulse_alert_pulse_id(n) for n in withdrawn} - {None}
+    for pulse in PulseCheck.objects.filter(pk__in=pulses).select_related(
+        "pairing__cohort__program", "pairing__mentor", "pairing__mentee", "application"
+    ):
+        _alert(pulse)
+    return withdrawn.count()
+
+
+def pulse_alert_pulse_id(notification: Notification) -> int | None:
+    """The pulse check an alert is about: its `about`, or its key for an alert written before
+    its about named it (pulse-alert:<pulse>:<address>)."""
+    if notification.about.get("pulse") is not None:
+        return notification.about["pulse"]
+    ids = key_ids(notification, 1)
+    return ids[0] if ids else None

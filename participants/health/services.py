@@ -10,13 +10,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from cohorts.models import Cohort, CommitteeMembership
+from cohorts.models import Cohort, CommitteeMembership, Program
 from cohorts.permissions import is_chair_or_pair_liaison, require_chair
 from matching.models import AuditEntry, Pairing
-from matching.services import audit_record
+from matching.services import audit_record, audit_record_many
+from notifications.models import Notification
 from notifications.services import notification_create, render_email
 
 from .models import HealthSettings, LiaisonAssignment, TouchPoint
+from .pulse import pulse_alerts_readdress
 from .selectors import UNDER_CARE
 
 NOTE_MAX = 1000
@@ -68,6 +70,7 @@ def liaison_assign(*, pairing: Pairing, liaison: User | None, by: User) -> Liais
         if current is None:
             return None
         current.delete()
+        _readdress_alerts(pairing)
         audit_record(
             cohort=pairing.cohort,
             actor=by,
@@ -88,6 +91,7 @@ def liaison_assign(*, pairing: Pairing, liaison: User | None, by: User) -> Liais
         pairing=pairing,
         defaults={"liaison": liaison, "assigned_by": by, "assigned_at": timezone.now()},
     )
+    _readdress_alerts(pairing)
     audit_record(
         cohort=pairing.cohort,
         actor=by,
@@ -98,6 +102,45 @@ def liaison_assign(*, pairing: Pairing, liaison: User | None, by: User) -> Liais
         changes={"liaison": liaison.pk, "was": current.liaison_id if current else None},
     )
     return assignment
+
+
+def _readdress_alerts(pairing: Pairing) -> None:
+    """A low-score alert of this pair not sent yet goes to its carer now (the new liaison, or
+    the chairs once it has none)."""
+    pulse_alerts_readdress(
+        alerts=Notification.objects.filter(kind="pulse_alert", cohort_id=pairing.cohort_id)
+    )
+
+
+def committee_changed(*, program: Program, changed_by: User) -> int:
+    """COMMITTEE_CHANGED_HOOKS: someone joined, left or changed role on `program`'s committee.
+
+    A liaison who left it looks after none of its pairs any more: each assignment ends
+    (audited, as done by `changed_by`), so the pair shows as having no liaison and the chairs
+    can give it another. Unsent low-score alerts go to whoever looks after each pair now.
+    Returns how many assignments ended."""
+    ended = list(
+        LiaisonAssignment.objects.filter(pairing__cohort__program=program)
+        .exclude(liaison__committee_memberships__program=program)
+        .select_related("liaison", "pairing__cohort", "pairing__mentor", "pairing__mentee")
+    )
+    audit_record_many(
+        {
+            "cohort": a.pairing.cohort,
+            "actor": changed_by,
+            "action": AuditEntry.Action.LIAISON,
+            "pairing": a.pairing,
+            "summary": _("%(liaison)s left the committee and is no longer the liaison of %(pair)s.")
+            % {"liaison": a.liaison, "pair": _pair(a.pairing)},
+            "changes": {"liaison": None, "was": a.liaison_id},
+        }
+        for a in ended
+    )
+    LiaisonAssignment.objects.filter(pk__in=[a.pk for a in ended]).delete()
+    pulse_alerts_readdress(
+        alerts=Notification.objects.filter(kind="pulse_alert", cohort__program=program)
+    )
+    return len(ended)
 
 
 # --- touch-points ----------------------------------------------------------------------------

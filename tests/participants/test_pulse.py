@@ -6,10 +6,14 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from cohorts.services import committee_membership_remove
+from matching.models import AuditEntry
+from notifications.delivery import deliver_due
 from notifications.models import Notification
 from participants.health.models import HealthSettings, LiaisonAssignment, PulseCheck
 from participants.health.pulse import plan_pulse_checks
 from participants.health.selectors import cohort_health
+from participants.health.services import liaison_assign
 from tests.accounts.factories import UserFactory
 from tests.cohorts.factories import CohortFactory, CommitteeMembershipFactory
 from tests.participants.health_helpers import introduced_pair
@@ -115,6 +119,84 @@ def test_a_low_score_without_a_liaison_alerts_the_chairs_and_a_3_alerts_nobody(
     assert list(
         Notification.objects.filter(kind="pulse_alert").values_list("recipient", flat=True)
     ) == [chair.email]
+
+
+def _low_score(client, pair) -> PulseCheck:
+    plan_pulse_checks(now=timezone.now())
+    pulse = PulseCheck.objects.get(application=pair.mentee)
+    client.post(f"/pulse/{pulse.token}/", {"score": "1"})
+    return pulse
+
+
+def _alerts() -> list[tuple[str, str]]:
+    alerts = Notification.objects.filter(kind="pulse_alert").order_by("pk")
+    return list(alerts.values_list("recipient", "status"))
+
+
+def _liaison(program, email):
+    user = UserFactory(email=email)
+    return CommitteeMembershipFactory(user=user, program=program)
+
+
+def test_a_liaison_who_left_the_committee_hears_nothing_the_chairs_do(
+    client, cohort, program, chair, staff_user
+):
+    pair = introduced_pair(cohort=cohort, days_ago=31)
+    seat = _liaison(program, "former@example.org")
+    liaison_assign(pairing=pair, liaison=seat.user, by=chair)
+    kept = _liaison(program, "kept@example.org")
+    other = introduced_pair(cohort=cohort, days_ago=31)
+    liaison_assign(pairing=other, liaison=kept.user, by=chair)
+    committee_membership_remove(membership=seat, changed_by=staff_user)
+    # Their pair is left without a liaison (the chairs see it and give it another); the
+    # liaison who stays keeps theirs.
+    assert list(LiaisonAssignment.objects.values_list("pairing", "liaison")) == [
+        (other.pk, kept.user_id)
+    ]
+    entry = AuditEntry.objects.filter(pairing=pair).latest("pk")
+    assert (entry.actor, entry.changes) == (staff_user, {"liaison": None, "was": seat.user_id})
+    assert "left the committee" in entry.summary
+    _low_score(client, pair)
+    assert _alerts() == [(chair.email, "pending")]
+
+
+def test_an_unsent_alert_follows_the_pair_to_whoever_looks_after_it_now(
+    client, cohort, program, chair, staff_user, mailoutbox
+):
+    """The alert was written (the mail server was down) when the chair handed the pair to
+    another liaison: the first liaison never gets it, the new one does."""
+    pair = introduced_pair(cohort=cohort, days_ago=31)
+    first, second = _liaison(program, "first@example.org"), _liaison(program, "second@example.org")
+    liaison_assign(pairing=pair, liaison=first.user, by=chair)
+    _low_score(client, pair)
+    assert _alerts() == [("first@example.org", "pending")]
+
+    liaison_assign(pairing=pair, liaison=second.user, by=chair)
+    assert _alerts() == [("first@example.org", "withdrawn"), ("second@example.org", "pending")]
+    withdrawn = Notification.objects.get(recipient="first@example.org")
+    assert withdrawn.withdrawn_reason == "Someone else looks after the pair now."
+
+    liaison_assign(pairing=pair, liaison=first.user, by=chair)  # and back again
+    assert _alerts()[1:] == [("second@example.org", "withdrawn"), ("first@example.org", "pending")]
+
+    # The liaison leaves the committee: the chairs hear of it instead.
+    committee_membership_remove(membership=first, changed_by=staff_user)
+    assert [a for a in _alerts() if a[1] == "pending"] == [(chair.email, "pending")]
+    deliver_due()
+    assert [m.to for m in mailoutbox if "answered 1 of 5" in m.body] == [[chair.email]]
+
+
+def test_the_deliverer_withdraws_an_alert_to_someone_no_longer_on_the_committee(
+    client, cohort, program, chair, mailoutbox
+):
+    pair = introduced_pair(cohort=cohort, days_ago=31)
+    seat = _liaison(program, "gone@example.org")
+    liaison_assign(pairing=pair, liaison=seat.user, by=chair)
+    _low_score(client, pair)
+    seat.delete()  # by a path that does not readdress (a script, the database)
+    deliver_due()
+    assert [m for m in mailoutbox if "answered 1 of 5" in m.body] == []
+    assert _alerts() == [("gone@example.org", "withdrawn")]
 
 
 def test_pulse_links_are_masked_in_the_outbox_for_the_committee(client, cohort, chair):
