@@ -348,9 +348,10 @@ COHORT_CHANGED_HOOKS = [
 # Run by cohorts.services when someone joins, leaves or changes role on a program's committee
 # (each `hook(*, program, changed_by)`): the apps that gave its members a part let go of one
 # who left (a pair's liaison) and readdress what was written to them and not sent yet (a
-# low-score alert goes to whoever looks after the pair now).
+# low-score alert goes to whoever looks after the pair now, a problem report to the chairs now).
 COMMITTEE_CHANGED_HOOKS = [
     "participants.health.services.committee_changed",
+    "participants.services.problem_reports_readdress",
 ]
 
 # Asked by applications.services.application_decide and applications_decide before decisions

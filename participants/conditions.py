@@ -10,6 +10,8 @@
 - A low-score alert ("a participant answered 2 of 5") holds while its recipient still looks
   after the pair: its liaison while on the committee, else the chairs (participants.health.pulse
   .alert_recipients). The services that change who that is send it to them instead.
+- A problem report's email holds while its recipient still reads the program's reports: a
+  chair or staff liaison (or the contact address while the program has none).
 """
 
 import datetime as dt
@@ -24,7 +26,8 @@ from notifications.conditions import key_ids
 from .health.models import PulseCheck
 from .health.pulse import alert_recipients, pulse_alert_pulse_id
 from .health.selectors import UNDER_CARE
-from .models import Goal
+from .models import Goal, ProblemReport
+from .services import problem_report_id, problem_report_recipients
 
 
 def _ids(notifications, name: str) -> set[int]:
@@ -121,10 +124,30 @@ def pulse_alert_holds(notifications, *, now: dt.datetime) -> dict[int, str]:
     return reasons
 
 
+def problem_report_holds(notifications, *, now: dt.datetime) -> dict[int, str]:
+    reports = ProblemReport.objects.select_related("pairing__cohort__program").in_bulk(
+        {problem_report_id(n) for n in notifications} - {None}
+    )
+    readers: dict[int, set[str]] = {}
+    reasons = {}
+    for n in notifications:
+        report = reports.get(problem_report_id(n))
+        if report is None:
+            reasons[n.pk] = _("The report no longer exists.")
+            continue
+        program = report.pairing.cohort.program
+        if program.pk not in readers:
+            readers[program.pk] = {a.lower() for a, _user in problem_report_recipients(program)}
+        if n.recipient.lower() not in readers[program.pk]:
+            reasons[n.pk] = _("The recipient no longer reads the program's problem reports.")
+    return reasons
+
+
 CONDITIONS = {
     "orientation_reminder": orientation_reminder_holds,
     "goal_sheet_reminder": goal_sheet_reminder_holds,
     "pulse_check": pulse_check_holds,
     "pair_nudge": pair_nudge_holds,
     "pulse_alert": pulse_alert_holds,
+    "problem_report": problem_report_holds,
 }

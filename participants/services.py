@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from applications.models import Application
 from cohorts.models import CommitteeMembership, Milestone
 from matching.models import Pairing
+from notifications.conditions import key_ids
 from notifications.models import Notification
 from notifications.services import notification_create, notifications_recheck
 
@@ -118,6 +119,79 @@ def program_chairs(program):
     ]
 
 
+def problem_report_recipients(program) -> list[tuple[str, object]]:
+    """Who reads a problem report by email: the program's chairs and staff liaisons, else, with
+    none on file, the program's contact address. (address, user or None) pairs."""
+    recipients = [(chair.email, chair) for chair in program_chairs(program)]
+    if not recipients and program.contact_email:
+        recipients = [(program.contact_email, None)]
+    return recipients
+
+
+def problem_report_notify(report: ProblemReport) -> int:
+    """Email the report to each of its program's recipients now, once per address (keyed
+    `problem-report:<report>:<address>`): run when it is made, and again when the committee
+    changes before the emails went out (problem_reports_readdress). Returns how many it wrote."""
+    pairing = report.pairing
+    program = pairing.cohort.program
+    context = {
+        "program_name": program.name,
+        "report": report,
+        "pairing": pairing,
+        "cohort": pairing.cohort,
+        "reporter": (
+            pairing.mentor
+            if pairing.mentor.applicant_id == report.reported_by_id
+            else pairing.mentee
+        ),
+    }
+    created = 0
+    for address, user in problem_report_recipients(program):
+        _notification, was_created = notification_create(
+            key=f"problem-report:{report.pk}:{address.lower()}",
+            reissue=True,  # a chair who left, whose copy was withdrawn, and came back
+            kind="problem_report",
+            to=address,
+            template="participants/emails/problem_report",
+            context=context,
+            user=user,
+            cohort=pairing.cohort,
+            about={"report": report.pk},
+        )
+        created += was_created
+    return created
+
+
+def problem_report_id(notification: Notification) -> int | None:
+    """The report an email is about: its `about`, or its key for an email written before its
+    about named it (problem-report:<report>:<address>)."""
+    if notification.about.get("report") is not None:
+        return notification.about["report"]
+    ids = key_ids(notification, 1)
+    return ids[0] if ids else None
+
+
+def problem_reports_readdress(*, program, changed_by=None) -> int:
+    """COMMITTEE_CHANGED_HOOKS: the program's unsent problem-report emails whose recipient no
+    longer reads reports (a chair who left the committee or became a member) are withdrawn,
+    and whoever reads them now gets the report. Run in the transaction of the committee's
+    change. Returns how many were withdrawn."""
+    unsent = [Notification.Status.PENDING, Notification.Status.FAILED]
+    emails = Notification.objects.filter(
+        kind="problem_report", cohort__program=program, status__in=unsent
+    )
+    ids = list(emails.values_list("pk", flat=True))
+    if not ids or not notifications_recheck(notifications=Notification.objects.filter(pk__in=ids)):
+        return 0
+    withdrawn = Notification.objects.filter(pk__in=ids, status=Notification.Status.WITHDRAWN)
+    reports = {problem_report_id(n) for n in withdrawn} - {None}
+    for report in ProblemReport.objects.filter(pk__in=reports).select_related(
+        "pairing__cohort__program", "pairing__mentor", "pairing__mentee"
+    ):
+        problem_report_notify(report)
+    return withdrawn.count()
+
+
 @transaction.atomic
 def problem_report_create(*, pairing: Pairing, reported_by, message: str) -> ProblemReport:
     """Flag a problem privately: the chairs are emailed; the partner is told nothing.
@@ -131,29 +205,7 @@ def problem_report_create(*, pairing: Pairing, reported_by, message: str) -> Pro
     report = ProblemReport(pairing=pairing, reported_by=reported_by, message=message)
     report.full_clean()  # the message is bounded (NOTE_LIMIT) before anyone is emailed
     report.save()
-    program = pairing.cohort.program
-    context = {
-        "program_name": program.name,
-        "report": report,
-        "pairing": pairing,
-        "cohort": pairing.cohort,
-        "reporter": (
-            pairing.mentor if pairing.mentor.applicant_id == reported_by.pk else pairing.mentee
-        ),
-    }
-    recipients = [(chair.email, chair) for chair in program_chairs(program)]
-    if not recipients and program.contact_email:
-        recipients = [(program.contact_email, None)]
-    for address, user in recipients:
-        notification_create(
-            key=f"problem-report:{report.pk}:{address.lower()}",
-            kind="problem_report",
-            to=address,
-            template="participants/emails/problem_report",
-            context=context,
-            user=user,
-            cohort=pairing.cohort,
-        )
+    problem_report_notify(report)
     return report
 
 

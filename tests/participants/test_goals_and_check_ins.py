@@ -7,6 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cohorts.models import CommitteeMembership
+from cohorts.services import committee_membership_remove, committee_membership_save
+from notifications.delivery import deliver_due
+from notifications.models import Notification
 from participants import services
 from participants.models import CheckIn, Goal, ProblemReport
 from tests.accounts.factories import UserFactory
@@ -230,6 +233,62 @@ def test_a_problem_report_without_a_chair_goes_to_the_program_address(
             pairing=pairing, reported_by=pairing.mentor.applicant, message="Help"
         )
     assert [m.to for m in mail.outbox] == [["committee@example.org"]]
+
+
+def _report_emails() -> list[tuple[str, str]]:
+    emails = Notification.objects.filter(kind="problem_report").order_by("pk")
+    return list(emails.values_list("recipient", "status"))
+
+
+def test_a_report_not_yet_emailed_reaches_only_who_reads_reports_when_it_goes(
+    chair, staff_user, mailoutbox
+):
+    """The mail server was down when the mentee flagged a problem; meanwhile the chair left
+    the committee and another was appointed. The report goes to the new chair, never to the
+    one who left."""
+    program = chair.committee_memberships.get().program
+    program.contact_email = "committee@example.org"
+    program.save()
+    pairing = AnnouncedPairingFactory(cohort__program=program)
+    services.problem_report_create(
+        pairing=pairing, reported_by=pairing.mentee.applicant, message="We never met."
+    )
+    assert _report_emails() == [("chair@example.org", "pending")]
+
+    committee_membership_remove(membership=chair.committee_memberships.get(), changed_by=staff_user)
+    # No chair left: the program's address reads it meanwhile.
+    assert _report_emails() == [
+        ("chair@example.org", "withdrawn"),
+        ("committee@example.org", "pending"),
+    ]
+    gone = Notification.objects.get(recipient="chair@example.org")
+    assert gone.withdrawn_reason == "The recipient no longer reads the program's problem reports."
+    new_chair = UserFactory(email="new-chair@example.org")
+    committee_membership_save(
+        membership=CommitteeMembership(
+            user=new_chair, program=program, role=CommitteeMembership.Role.CHAIR
+        ),
+        changed_by=staff_user,
+    )
+    assert [e for e in _report_emails() if e[1] == "pending"] == [
+        ("new-chair@example.org", "pending")
+    ]
+    deliver_due()
+    assert [m.to for m in mailoutbox] == [["new-chair@example.org"]]
+    assert "We never met." in mailoutbox[0].body
+
+
+def test_the_deliverer_withdraws_a_report_to_a_chair_made_a_member(chair, member, mailoutbox):
+    program = chair.committee_memberships.get().program
+    pairing = AnnouncedPairingFactory(cohort__program=program)
+    services.problem_report_create(
+        pairing=pairing, reported_by=pairing.mentor.applicant, message="Confidential."
+    )
+    # By a path that does not readdress (a script, the database).
+    CommitteeMembership.objects.filter(user=chair).update(role=CommitteeMembership.Role.MEMBER)
+    deliver_due()
+    assert mailoutbox == []
+    assert _report_emails() == [("chair@example.org", "withdrawn")]
 
 
 def test_an_empty_problem_report_is_refused(client):
