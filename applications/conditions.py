@@ -1,7 +1,9 @@
 """When the applications app's scheduled messages are still true (see notifications.conditions).
 
 A deadline reminder holds while the application is still a draft, the deadline it names is
-still the cohort's deadline, and that deadline has not passed. The receipts of a submission or a
+still the cohort's deadline, and that deadline has not passed. "New dates" (a moved deadline or
+notification date) holds while the cohort's dates are the ones it gives and one of them still
+concerns the application (applications.date_changes). The receipts of a submission or a
 withdrawal tell of something that happened: they have no condition.
 """
 
@@ -10,6 +12,7 @@ import datetime as dt
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from .date_changes import concerns, dates_named
 from .models import Application
 
 
@@ -41,4 +44,29 @@ def deadline_reminder_holds(notifications, *, now: dt.datetime) -> dict[int, str
     return reasons
 
 
-CONDITIONS = {"deadline_reminder": deadline_reminder_holds}
+def dates_changed_holds(notifications, *, now: dt.datetime) -> dict[int, str]:
+    applications = _applications(notifications)
+    reasons = {}
+    for notification in notifications:
+        application = applications.get(notification.about.get("application"))
+        if application is None:
+            reasons[notification.pk] = _("The application no longer exists.")
+            continue
+        cohort, about = application.cohort, notification.about
+        if (about.get("deadline"), about.get("pairings_notified")) != (
+            cohort.applications_close.isoformat(),
+            cohort.pairings_notified.isoformat(),
+        ):
+            reasons[notification.pk] = _("The cohort's dates changed again.")
+            continue
+        deadline, outcome = concerns(application, now=now)
+        still = set(dates_named(deadline, outcome))
+        if not still & set(about.get("tells", [])):
+            reasons[notification.pk] = _("The new dates no longer concern the application.")
+    return reasons
+
+
+CONDITIONS = {
+    "deadline_reminder": deadline_reminder_holds,
+    "cohort_dates_changed": dates_changed_holds,
+}

@@ -165,10 +165,24 @@ class CohortAdmin(ProgramScopedAdminMixin, admin.ModelAdmin):
     inlines = [MilestoneInline]
     fieldsets = [
         (None, {"fields": ["program", "name", "slug", "default_mentor_capacity"]}),
-        (_("Applications"), {"fields": ["applications_open", "applications_close"]}),
+        (
+            _("Applications"),
+            {
+                "fields": ["applications_open", "applications_close"],
+                "description": _(
+                    "Moving the closing date while the call is open emails the new date to "
+                    "everyone with a draft or a submitted application, and to the subscribers "
+                    "already told of the call."
+                ),
+            },
+        ),
         (
             _("Pairing and orientation"),
             {
+                "description": _(
+                    "Moving the notification date moves the announcement with it and emails the "
+                    "new date to everyone awaiting the outcome of their application."
+                ),
                 "fields": [
                     "pairings_notified",
                     "orientation_date",
@@ -177,7 +191,7 @@ class CohortAdmin(ProgramScopedAdminMixin, admin.ModelAdmin):
                     "orientation_link",
                     "orientation_details",
                     "orientation_required",
-                ]
+                ],
             },
         ),
         (

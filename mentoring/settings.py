@@ -341,9 +341,10 @@ COHORT_CREATED_HOOKS = [
 ]
 # Run by cohorts.services.cohort_update in its transaction when a cohort's values change (each
 # `hook(*, cohort, changed: list[str])`): the apps that scheduled messages for the old dates
-# move or withdraw them.
+# move or withdraw them, and tell the applicants whose dates moved.
 COHORT_CHANGED_HOOKS = [
     "matching.services.release_follow_cohort_dates",
+    "applications.date_changes.applicants_told_of_new_dates",
 ]
 # Run by cohorts.services when someone joins, leaves or changes role on a program's committee
 # (each `hook(*, program, changed_by)`): the apps that gave its members a part let go of one

@@ -314,7 +314,11 @@ def test_moving_the_notification_date_moves_the_release_and_its_emails(cohort, c
     cohort_update(cohort=cohort, pairings_notified=later)
 
     expected = dt.datetime.combine(later, dt.time(9), tzinfo=cohort.tz)
-    assert set(Notification.objects.values_list("scheduled_at", flat=True)) == {expected}
+    introductions = Notification.objects.exclude(kind="cohort_dates_changed")
+    assert set(introductions.values_list("scheduled_at", flat=True)) == {expected}
+    # Both partners are told now that their outcome comes on the later date.
+    told = Notification.objects.filter(kind="cohort_dates_changed")
+    assert {n.about["application"] for n in told} == {pairing.mentor_id, pairing.mentee_id}
     pairing.refresh_from_db()
     assert pairing.announced_at == expected  # the partners see each other when told
     assert Release.objects.get().send_at == expected

@@ -76,6 +76,8 @@ def sample_context():
         "summary": [("About you", [("Name", application.full_name)])],
         "deadline": cohort.application_deadline,
         "earlier_deadline": cohort.application_deadline - dt.timedelta(days=7),
+        "tell_deadline": True,
+        "tell_outcome": True,
         "days_left": 7,
         "recipient_name": application.full_name,
         "first_name": "Ann",
