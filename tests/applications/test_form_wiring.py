@@ -133,6 +133,9 @@ def _check_field(elements, form, name):
             assert message in error.content(), name
         assert error["id"] in _described_by(described), name
         assert all(c["aria-invalid"] == "true" for c in controls), name
+        if group:  # under the question, before its options: seen before a long list is read
+            assert elements.index(legend) < elements.index(error), name
+            assert elements.index(error) < elements.index(controls[0]), name
     else:
         assert not any(c["aria-invalid"] for c in controls), name
         assert not [e for e in elements if e["id"] == f"{bound.auto_id}_error"], name

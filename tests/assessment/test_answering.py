@@ -174,6 +174,12 @@ def test_missing_and_invalid_answers_show_errors_beside_the_field_and_keep_the_r
     assert f'id="id_{contact.field_name}-error">Please answer this question.' in page
     assert f'id="id_{modes.field_name}-error"' in page
     assert f'aria-describedby="id_{contact.field_name}-error"' in page
+    # A group's message sits under its question, before its options.
+    for question in (satisfaction, modes):
+        error = page.index(f'id="id_{question.field_name}-error"')
+        group = page[page.rindex("<fieldset", 0, error) : page.index("</fieldset>", error)]
+        error = group.index(f'id="id_{question.field_name}-error"')
+        assert group.index("</legend>") < error < group.index(f'name="{question.field_name}"')
     assert 'value="Budgets"' in page  # what was typed is kept
     assert not Response.objects.exists()
 

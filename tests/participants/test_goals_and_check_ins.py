@@ -193,6 +193,13 @@ def test_a_check_in_in_the_future_or_without_a_mode_is_refused_beside_the_field(
     response = client.post(url, {"date": "not a date", "mode": "", "notes": ""})
     assert set(response.context["form"].errors) == {"date", "mode"}
     assert not pairing.check_ins.exists()
+    # The mode's message sits under its question, before the options, and the group names it.
+    page = response.content.decode()
+    group = page[page.index("<fieldset") : page.index("</fieldset>")]
+    assert 'aria-describedby="id_mode_error"' in group
+    error = group.index('id="id_mode_error"')
+    assert group.index("</legend>") < error < group.index('name="mode"')
+    assert "This field is required." in group[error:]
 
 
 def test_flagging_a_problem_tells_the_chairs_only(

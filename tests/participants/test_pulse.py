@@ -2,6 +2,7 @@
 match health; a 1 or a 2 alerts the pair's liaison, or the chairs."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.utils import timezone
@@ -76,8 +77,16 @@ def test_the_pulse_page_says_who_reads_the_answer_and_takes_it_once(client, coho
     assert "Only the committee chairs and the committee member who looks after your pair" in page
 
     refused = client.post(url, {"comment": "Typed before choosing"})
-    assert "Choose a number from 1 to 5." in refused.content.decode()
-    assert "Typed before choosing" in refused.content.decode()
+    text = refused.content.decode()
+    assert "Typed before choosing" in text
+    # The message sits under the question, before the numbers, and the group names it.
+    fieldset = re.search(
+        r'<fieldset[^>]*aria-describedby="([^"]+)"[^>]*>(.*?)</fieldset>', text, re.S
+    )
+    error_id, inside = fieldset.groups()
+    error = re.search(rf'id="{error_id}">([^<]+)<', inside)
+    assert error.group(1) == "Choose a number from 1 to 5."
+    assert inside.index("</legend>") < error.start() < inside.index('type="radio"')
     client.post(url, {"score": "4", "comment": "Going well"})
     pulse.refresh_from_db()
     assert (pulse.score, pulse.comment) == (4, "Going well") and pulse.answered_at
