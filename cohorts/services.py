@@ -66,8 +66,8 @@ def cohort_update(*, cohort: Cohort, **fields: Any) -> Cohort:
         import_string(dotted_path)(cohort=cohort, changed=list(fields))
     notifications_recheck(notifications=Notification.objects.filter(cohort=cohort))
     _call_notices_to_repeat(cohort)
-    if "applications_close" in fields:
-        call_deadline_corrections(cohort=cohort, now=timezone.now())
+    if {"applications_open", "applications_close"} & set(fields):
+        call_notice_corrections(cohort=cohort, now=timezone.now())
     return cohort
 
 
@@ -89,9 +89,9 @@ def _call_notices_to_repeat(cohort: Cohort) -> int:
 
 # --- "Tell me when applications open" -------------------------------------------------------
 
-# The emails that tell a subscriber a call's deadline, and the states in which one has been, or
-# is being, sent: its deadline is then what the subscriber knows.
-CALL_KINDS = ("call_open", "call_deadline_changed")
+# The emails that tell a subscriber about a call, and the states in which one has been, or is
+# being, sent: what it said is then what the subscriber knows.
+CALL_KINDS = ("call_open", "call_deadline_changed", "call_postponed", "call_closed_early")
 TOLD = (Notification.Status.SENDING, Notification.Status.SENT)
 
 
@@ -173,8 +173,9 @@ def call_subscription_unsubscribe(*, token: str) -> CallSubscription:
         subscription.save(update_fields=["status"])
     notification_cancel(
         notifications=Notification.objects.filter(
-            Q(key__startswith=f"call-open:{subscription.pk}:")
-            | Q(key__startswith=f"call-deadline:{subscription.pk}:")
+            Q(kind__in=CALL_KINDS, about__subscription=subscription.pk)
+            # written before its about named the subscription
+            | Q(key__startswith=f"call-open:{subscription.pk}:")
         )
     )
     return subscription
@@ -185,8 +186,9 @@ def call_open_notify(*, cohort: Cohort, now: dt.datetime) -> int:
     per subscription and cohort.
 
     Each subscription is locked (skipping any that another process holds), marked as told about
-    this cohort and given its notice in one transaction, keyed `call-open:<subscription>:<cohort>`:
-    a second run, a second beat or a race sends nothing twice.
+    this cohort and given its notice in one transaction, keyed `call-open:<subscription>:<cohort>`
+    (then `:2`, `:3`... when a call they were told of was postponed or closed early and opens
+    again): a second run, a second beat or a race sends nothing twice.
     """
     created = 0
     ids = list(
@@ -214,8 +216,15 @@ def call_open_notify(*, cohort: Cohort, now: dt.datetime) -> int:
             subscription.notified_at = now
             subscription.notified_cohort = cohort
             subscription.save(update_fields=["notified_at", "notified_cohort"])
+            told = (
+                Notification.objects.filter(
+                    cohort=cohort, kind="call_open", about__subscription=subscription.pk
+                )
+                .exclude(status__in=Notification.FINAL_UNSENT)
+                .count()
+            )
             _notification, was_created = notification_create(
-                key=f"call-open:{subscription.pk}:{cohort.pk}",
+                key=f"call-open:{subscription.pk}:{cohort.pk}" + (f":{told + 1}" if told else ""),
                 reissue=True,  # after a withdrawn one (see _call_notices_to_repeat)
                 kind="call_open",
                 to=subscription.email,
@@ -232,47 +241,74 @@ def call_open_notify(*, cohort: Cohort, now: dt.datetime) -> int:
     return created
 
 
-def call_deadline_corrections(*, cohort: Cohort, now: dt.datetime) -> int:
-    """Subscribers who were emailed this cohort's deadline, when it has moved since and the
-    call is still open, are told the new one (call_deadline_changed): one email per
-    subscription and deadline, keyed `call-deadline:<subscription>:<cohort>:<deadline>`.
+def call_notice_corrections(*, cohort: Cohort, now: dt.datetime) -> int:
+    """Subscribers emailed that this cohort's call is open, when its dates have changed since,
+    are told what holds now: one email per subscription and state, created in the caller's
+    transaction (cohort_update, when the opening or closing date changes).
 
-    Run when a cohort's closing date changes (cohort_update). A correction not yet sent when
-    the deadline moves again is withdrawn by its condition (the call-open one) and replaced by
-    one with the latest date; when the deadline comes back to the date the subscriber was
-    told, nobody is written to. Returns how many corrections were created.
+    What the subscriber knows is the latest email of the call sent to them (CALL_KINDS). If it
+    said "open until <deadline>":
+
+    - the call is still open, until another day: "New deadline" (call_deadline_changed);
+    - the call now opens later: "Call postponed" (call_postponed);
+    - the call closed before the day it gave: "Call closed early" (call_closed_early).
+
+    After the last two the subscription waits again (notified_cohort cleared), so the planner
+    tells them when the call opens, or opens again. Each email holds only while what it says
+    does (cohorts.conditions): a second change before it goes out withdraws it, and this
+    writes the one for the latest state. Returns how many emails were created.
     """
-    if not cohort.is_accepting_applications(now):
-        return 0
-    deadline = cohort.application_deadline.isoformat()
-    told: dict[int, str] = {}  # subscription id: the deadline their latest email gave
+    latest: dict[int, tuple[str, dict]] = {}  # subscription id: its latest email of the call
     sent = Notification.objects.filter(cohort=cohort, kind__in=CALL_KINDS, status__in=TOLD)
-    for about in sent.order_by("pk").values_list("about", flat=True):
-        if about.get("subscription") is not None and about.get("deadline"):
-            told[about["subscription"]] = about["deadline"]
-    behind = [pk for pk, said in told.items() if said != deadline]
+    for kind, about in sent.order_by("pk").values_list("kind", "about"):
+        if about.get("subscription") is not None:
+            latest[about["subscription"]] = (kind, about)
+    accepting = cohort.is_accepting_applications(now)
+    postponed = now < cohort.applications_open_at
+    deadline = cohort.application_deadline
+    corrections: dict[int, tuple[str, dt.datetime]] = {}  # subscription: (kind, date they knew)
+    for pk, (kind, about) in latest.items():
+        if kind not in ("call_open", "call_deadline_changed") or not about.get("deadline"):
+            continue  # told it is not open: the planner tells them when it opens
+        said = dt.datetime.fromisoformat(about["deadline"])
+        if accepting and said != deadline:
+            corrections[pk] = ("call_deadline_changed", said)
+        elif postponed:
+            corrections[pk] = ("call_postponed", said)
+        elif not accepting and deadline < said:
+            corrections[pk] = ("call_closed_early", said)
     subscriptions = (
-        CallSubscription.objects.filter(pk__in=behind, status=CallSubscription.Status.CONFIRMED)
+        CallSubscription.objects.filter(
+            pk__in=corrections, status=CallSubscription.Status.CONFIRMED
+        )
         .select_related("program")
         .order_by("pk")
     )
     created = 0
     for subscription in subscriptions:
+        kind, said = corrections[subscription.pk]
         _notification, was_created = notification_create(
-            key=f"call-deadline:{subscription.pk}:{cohort.pk}:{cohort.applications_close}",
-            reissue=True,  # the deadline moved away from this date and back again
-            kind="call_deadline_changed",
-            to=subscription.email,
-            template="cohorts/emails/call_deadline_changed",
-            context=_subscription_context(
-                subscription,
-                cohort=cohort,
-                earlier_deadline=dt.datetime.fromisoformat(told[subscription.pk]),
+            key=(
+                f"{kind.replace('_', '-')}:{subscription.pk}:{cohort.pk}:"
+                f"{cohort.applications_open}:{cohort.applications_close}"
             ),
+            reissue=True,  # the dates moved away from these and back again
+            kind=kind,
+            to=subscription.email,
+            template=f"cohorts/emails/{kind}",
+            context=_subscription_context(subscription, cohort=cohort, earlier_deadline=said),
             cohort=cohort,
-            about={"subscription": subscription.pk, "cohort": cohort.pk, "deadline": deadline},
+            about={
+                "subscription": subscription.pk,
+                "cohort": cohort.pk,
+                "opens": cohort.applications_open.isoformat(),
+                "deadline": deadline.isoformat(),
+            },
         )
         created += was_created
+        if kind != "call_deadline_changed" and subscription.notified_cohort_id == cohort.pk:
+            subscription.notified_cohort = None
+            subscription.save(update_fields=["notified_cohort"])
     return created
 
 

@@ -248,7 +248,62 @@ def test_a_sent_notice_whose_deadline_moved_is_followed_by_the_new_date(mailoutb
     assert _day(extended + dt.timedelta(days=3)) in mailoutbox[3].body
 
 
-def test_no_correction_once_the_call_closed_or_for_a_notice_never_sent(mailoutbox):
+def test_a_call_postponed_after_its_notice_went_out_is_told_then_announced_again(mailoutbox):
+    program = ProgramFactory()
+    subscriber = _confirmed_subscriber(program)
+    call = CohortFactory(program=program, phase="accepting")
+    assert plan_call_open_notices(now=timezone.now()) == 1
+    deliver_due()
+
+    opens = timezone.localdate() + dt.timedelta(days=5)
+    cohort_update(cohort=call, applications_open=opens)
+    deliver_due()
+    assert len(mailoutbox) == 2
+    postponed = mailoutbox[1]
+    assert postponed.subject.startswith("Call postponed:")
+    assert f"applications now open {_day(opens)}" in postponed.body
+    assert _day(call.applications_close) in postponed.body
+    subscriber.refresh_from_db()
+    assert subscriber.notified_cohort is None  # waiting again for this call
+
+    # Nothing before the new day; on it, "applications are open" once more, and only once.
+    assert plan_call_open_notices(now=timezone.now()) == 0
+    on_the_day = dt.datetime.combine(opens, dt.time(9), tzinfo=call.tz)
+    assert plan_call_open_notices(now=on_the_day) == 1
+    assert plan_call_open_notices(now=on_the_day) == 0
+    again = Notification.objects.filter(kind="call_open").latest("pk")
+    assert again.key.endswith(f":{call.pk}:2") and again.status == "pending"
+    assert again.subject.startswith("Applications are open:")
+
+
+def test_a_call_closed_early_is_told_and_a_reopening_announced(mailoutbox):
+    program = ProgramFactory()
+    _confirmed_subscriber(program)
+    call = CohortFactory(program=program, phase="accepting")
+    first_close = call.applications_close
+    plan_call_open_notices(now=timezone.now())
+    deliver_due()
+
+    closed = timezone.localdate() - dt.timedelta(days=1)
+    cohort_update(cohort=call, applications_close=closed)
+    deliver_due()
+    assert len(mailoutbox) == 2
+    early = mailoutbox[1]
+    assert early.subject.startswith("Call closed early:")
+    assert early.body.index(_day(first_close)) < early.body.index(_day(closed))
+
+    # The committee opens it again: no "new deadline" (they know it closed) but the call's
+    # announcement, with the date as it is now.
+    reopened = timezone.localdate() + dt.timedelta(days=10)
+    cohort_update(cohort=call, applications_close=reopened)
+    assert not Notification.objects.filter(kind="call_deadline_changed").exists()
+    assert plan_call_open_notices(now=timezone.now()) == 1
+    deliver_due()
+    assert mailoutbox[2].subject.startswith("Applications are open:")
+    assert _day(reopened) in mailoutbox[2].body
+
+
+def test_no_new_deadline_once_the_call_closed_or_for_a_notice_never_sent(mailoutbox):
     program = ProgramFactory()
     _confirmed_subscriber(program)
     call = CohortFactory(program=program, phase="accepting")
@@ -260,9 +315,11 @@ def test_no_correction_once_the_call_closed_or_for_a_notice_never_sent(mailoutbo
     deliver_due()
     assert len(mailoutbox) == 1
 
-    # The committee closes the call early: nobody is told a new deadline that has passed.
+    # The committee closes the call early: nobody is told a new deadline that has passed,
+    # but that it closed.
     cohort_update(cohort=call, applications_close=timezone.localdate() - dt.timedelta(days=1))
     assert not Notification.objects.filter(kind="call_deadline_changed").exists()
+    assert Notification.objects.filter(kind="call_closed_early").count() == 1
 
 
 def test_unsubscribing_cancels_a_correction_not_yet_sent(client, mailoutbox):
