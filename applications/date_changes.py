@@ -7,7 +7,9 @@ settings.COHORT_CHANGED_HOOKS), each applicant whose plans the change touches ge
 with the new dates:
 
 - the deadline, while the call is still open: drafts (to be submitted by then) and submitted
-  applications (editable until then);
+  applications (editable until then); or when it closed early (the cohort under review
+  before its notification date): drafts can no longer be submitted, answers no longer
+  changed;
 - the notification date, while it is still ahead: everyone awaiting the outcome.
 
 One email per application and pair of dates, keyed
@@ -21,6 +23,7 @@ import datetime as dt
 from django.utils import timezone
 
 from accounts.timezones import person_zone
+from cohorts.timeline import Phase
 from notifications.services import notifications_create_many
 
 from .models import Application
@@ -41,10 +44,14 @@ FOR_OUTCOME = (
 
 def concerns(application: Application, *, now: dt.datetime) -> tuple[bool, bool]:
     """(the deadline, the notification date): which of its cohort's dates concern the applicant
-    now. The deadline while the call is open and the application a draft or submitted; the
-    notification date while it is ahead and the application awaits its outcome."""
+    now. The deadline while the call is open, or closed and under review, and the application
+    a draft or submitted; the notification date while it is ahead and the application awaits
+    its outcome."""
     cohort = application.cohort
-    deadline = cohort.is_accepting_applications(now) and application.status in FOR_DEADLINE
+    deadline = (
+        cohort.phase(now) in (Phase.ACCEPTING, Phase.MATCHING)
+        and application.status in FOR_DEADLINE
+    )
     outcome = (
         now.astimezone(cohort.tz).date() < cohort.pairings_notified
         and application.status in FOR_OUTCOME
@@ -90,6 +97,7 @@ def applicants_told_of_new_dates(*, cohort, changed: list[str]) -> int:
                     "program": application.cohort.program,
                     "program_name": application.cohort.program.name,
                     "tell_deadline": deadline,
+                    "call_closed": not cohort.is_accepting_applications(now),
                     "tell_outcome": outcome,
                     "reader_zone": person_zone(
                         application.time_zone, application.applicant.time_zone

@@ -48,6 +48,25 @@ def test_a_moved_deadline_reaches_drafts_and_submitted_applications(program, mai
     assert f"/my/applications/{submitted.pk}/" in to_submitted.body
 
 
+def test_a_call_closed_early_tells_drafts_they_are_out_and_submitted_ones_they_are_in(
+    program, mailoutbox
+):
+    cohort = CohortFactory(program=program, phase="accepting")
+    draft = ApplicationFactory(cohort=cohort, status=Application.Status.DRAFT)
+    submitted = ApplicationFactory(cohort=cohort)
+    closed = cohort.applications_open + dt.timedelta(days=2)  # already past
+
+    cohort_update(cohort=cohort, applications_close=closed)
+    deliver_due()
+
+    by_person = {m.to[0]: m.body for m in mailoutbox}
+    to_draft = by_person[draft.applicant.email]
+    assert f"{_day(closed)}, 11:59" in to_draft.split("Applications to this call closed ")[1]
+    assert "will not be considered" in by_person[draft.applicant.email]
+    assert "with the committee as you submitted it" in by_person[submitted.applicant.email]
+    assert "You can change your answers" not in by_person[submitted.applicant.email]
+
+
 def test_a_moved_notification_date_reaches_everyone_awaiting_the_outcome(program, mailoutbox):
     cohort = CohortFactory(program=program, phase="matching")
     waiting = [
