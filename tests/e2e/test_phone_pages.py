@@ -6,21 +6,32 @@ forms, the calendar, the survey, Your account, Your data, the deletion step, the
 pages and the account pages).
 """
 
+import datetime as dt
+
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
+from playwright.sync_api import expect
 
 from applications.models import Application
 from assessment.models import Invitation
 from cohorts.demo import DEMO_EARLIER_NOTE, DEMO_NOTE, DEMO_PASSWORD
 from cohorts.models import CallSubscription, Cohort, Program
 from matching.models import Pairing
+from participants.health.models import PulseCheck
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+WEEK = dt.timedelta(days=7)
 
 
 def check(page, url, assert_accessible):
     response = page.goto(url)
     assert response.status == 200, f"{url}: {response.status}"
+    fits(page, url, assert_accessible)
+
+
+def fits(page, url, assert_accessible):
+    """The page as it is now fits 390 px and passes axe."""
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"{url} is {width} px wide on a 390 px phone"
     wide = page.evaluate(
@@ -124,3 +135,36 @@ def test_the_browsers_time_zone_shows_deadlines_in_the_readers_time_too(
     assert "11:59 p.m. Central Time (" in text and "Chamorro for you)" in text
     assert_accessible(page)
     context.close()
+
+
+def test_forms_sent_back_with_errors_fit_a_phone_and_name_each_error(
+    live_server, phone, assert_accessible
+):
+    """The survey, the pulse check and a check-in, each sent without its answers: the page
+    comes back with every message under its question, fits the phone and passes axe."""
+    call_command("seed_demo")
+    base = live_server.url
+    finished = Cohort.objects.get(program__slug="alsc", notes=DEMO_EARLIER_NOTE)
+    invitation = Invitation.objects.filter(survey__cohort=finished, response__isnull=True).first()
+    survey = invitation.survey  # open for this test, whatever day the demo was loaded
+    survey.opens, survey.closes = timezone.now() - dt.timedelta(days=1), timezone.now() + WEEK
+    survey.save(update_fields=["opens", "closes"])
+    pulse = PulseCheck.objects.filter(answered_at__isnull=True).first()
+    pairing = Pairing.objects.filter(cohort__program__slug="core").order_by("pk").first()
+
+    def sent_empty(url, button):
+        phone.goto(url)
+        phone.get_by_role("button", name=button).click()
+        phone.wait_for_load_state()
+        fits(phone, url, assert_accessible)
+        first_error = phone.locator(".invalid-feedback").first
+        expect(first_error).to_be_visible()
+        # Each group names its message: a screen reader hears it with the question.
+        for group in phone.locator("fieldset[aria-describedby]").all():
+            for error_id in group.get_attribute("aria-describedby").split():
+                assert phone.locator(f"#{error_id}").count() == 1, error_id
+
+    sent_empty(f"{base}/surveys/{invitation.token}/", "Send my answers")
+    sent_empty(f"{base}/pulse/{pulse.token}/", "Send my answer")
+    log_in(phone, base, pairing.mentee.applicant.email)
+    sent_empty(f"{base}/my/mentoring/pairings/{pairing.pk}/check-ins/new/", "Log check-in")
