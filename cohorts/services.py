@@ -278,9 +278,9 @@ def call_notice_corrections(*, cohort: Cohort, now: dt.datetime) -> int:
         elif not accepting and deadline < said:
             corrections[pk] = ("call_closed_early", said)
     subscriptions = (
-        CallSubscription.objects.filter(
-            pk__in=corrections, status=CallSubscription.Status.CONFIRMED
-        )
+        # Locked, as the planner locks each one it tells: neither writes over the other.
+        CallSubscription.objects.select_for_update(of=("self",))
+        .filter(pk__in=corrections, status=CallSubscription.Status.CONFIRMED)
         .select_related("program")
         .order_by("pk")
     )

@@ -462,6 +462,16 @@ def notifications_recheck(
     The services that change what messages describe call it in their own transaction, after
     the change (for example on the cohort's pending messages after a pairing is dissolved).
     """
+    return len(notifications_recheck_withdrawn(notifications=notifications, now=now))
+
+
+@transaction.atomic
+def notifications_recheck_withdrawn(
+    *, notifications: QuerySet[Notification], now: dt.datetime | None = None
+) -> list[Notification]:
+    """notifications_recheck, answering the messages it withdrew (their key, kind, about and
+    recipient loaded), for a caller that writes each one's replacement: a low-score alert or a
+    problem report whose recipient left the committee goes to whoever reads it now."""
     from .conditions import untrue
 
     rows = list(
@@ -473,7 +483,11 @@ def notifications_recheck(
     by_reason: dict[str, list[int]] = {}
     for pk, reason in reasons.items():
         by_reason.setdefault(reason, []).append(pk)
-    return sum(_mark_withdrawn(ids, reason) for reason, ids in by_reason.items())
+    withdrawn: set[int] = set()
+    for reason, ids in by_reason.items():
+        _mark_withdrawn(ids, reason)
+        withdrawn.update(ids)
+    return [row for row in rows if row.pk in withdrawn]
 
 
 # --- asking a worker ------------------------------------------------------------------------

@@ -27,7 +27,7 @@ from .health.models import PulseCheck
 from .health.pulse import alert_recipients, pulse_alert_pulse_id
 from .health.selectors import UNDER_CARE
 from .models import Goal, ProblemReport
-from .services import problem_report_id, problem_report_recipients
+from .services import chair_recipients, problem_report_id
 
 
 def _ids(notifications, name: str) -> set[int]:
@@ -137,7 +137,7 @@ def problem_report_holds(notifications, *, now: dt.datetime) -> dict[int, str]:
             continue
         program = report.pairing.cohort.program
         if program.pk not in readers:
-            readers[program.pk] = {a.lower() for a, _user in problem_report_recipients(program)}
+            readers[program.pk] = {a.lower() for a, _user in chair_recipients(program)}
         if n.recipient.lower() not in readers[program.pk]:
             reasons[n.pk] = _("The recipient no longer reads the program's problem reports.")
     return reasons

@@ -14,7 +14,11 @@ from cohorts.models import CommitteeMembership, Milestone
 from matching.models import Pairing
 from notifications.conditions import key_ids
 from notifications.models import Notification
-from notifications.services import notification_create, notifications_recheck
+from notifications.services import (
+    notification_create,
+    notifications_recheck,
+    notifications_recheck_withdrawn,
+)
 
 from .models import Attendance, CalendarFeed, CheckIn, Goal, GoalProgressNote, ProblemReport
 
@@ -119,9 +123,10 @@ def program_chairs(program):
     ]
 
 
-def problem_report_recipients(program) -> list[tuple[str, object]]:
-    """Who reads a problem report by email: the program's chairs and staff liaisons, else, with
-    none on file, the program's contact address. (address, user or None) pairs."""
+def chair_recipients(program) -> list[tuple[str, object]]:
+    """Who the committee's confidential emails go to (a problem report, a low score in a pair
+    without a liaison): the program's chairs and staff liaisons, else, with none on file, the
+    program's contact address. (address, user or None) pairs."""
     recipients = [(chair.email, chair) for chair in program_chairs(program)]
     if not recipients and program.contact_email:
         recipients = [(program.contact_email, None)]
@@ -146,7 +151,7 @@ def problem_report_notify(report: ProblemReport) -> int:
         ),
     }
     created = 0
-    for address, user in problem_report_recipients(program):
+    for address, user in chair_recipients(program):
         _notification, was_created = notification_create(
             key=f"problem-report:{report.pk}:{address.lower()}",
             reissue=True,  # a chair who left, whose copy was withdrawn, and came back
@@ -176,20 +181,15 @@ def problem_reports_readdress(*, program, changed_by=None) -> int:
     longer reads reports (a chair who left the committee or became a member) are withdrawn,
     and whoever reads them now gets the report. Run in the transaction of the committee's
     change. Returns how many were withdrawn."""
-    unsent = [Notification.Status.PENDING, Notification.Status.FAILED]
-    emails = Notification.objects.filter(
-        kind="problem_report", cohort__program=program, status__in=unsent
+    withdrawn = notifications_recheck_withdrawn(
+        notifications=Notification.objects.filter(kind="problem_report", cohort__program=program)
     )
-    ids = list(emails.values_list("pk", flat=True))
-    if not ids or not notifications_recheck(notifications=Notification.objects.filter(pk__in=ids)):
-        return 0
-    withdrawn = Notification.objects.filter(pk__in=ids, status=Notification.Status.WITHDRAWN)
     reports = {problem_report_id(n) for n in withdrawn} - {None}
     for report in ProblemReport.objects.filter(pk__in=reports).select_related(
         "pairing__cohort__program", "pairing__mentor", "pairing__mentee"
     ):
         problem_report_notify(report)
-    return withdrawn.count()
+    return len(withdrawn)
 
 
 @transaction.atomic

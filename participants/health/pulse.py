@@ -19,9 +19,13 @@ from cohorts.models import CommitteeMembership
 from matching.models import Pairing
 from notifications.conditions import key_ids
 from notifications.models import Notification
-from notifications.services import notification_create, notifications_recheck
+from notifications.services import (
+    notification_create,
+    notifications_recheck,
+    notifications_recheck_withdrawn,
+)
 
-from ..services import program_chairs
+from ..services import chair_recipients
 from .models import HealthSettings, LiaisonAssignment, PulseCheck
 from .rules import LOW_PULSE
 from .selectors import UNDER_CARE, introduced_at, settings_by_cohort
@@ -177,11 +181,8 @@ def alert_recipients(pairings) -> dict[int, tuple[list[tuple[str, object]], bool
             found[pairing.pk] = ([(liaison.email, liaison)], True)
             continue
         if program.pk not in chairs:
-            chairs[program.pk] = [(chair.email, chair) for chair in program_chairs(program)]
-        recipients = chairs[program.pk]
-        if not recipients and program.contact_email:
-            recipients = [(program.contact_email, None)]
-        found[pairing.pk] = (recipients, False)
+            chairs[program.pk] = chair_recipients(program)
+        found[pairing.pk] = (chairs[program.pk], False)
     return found
 
 
@@ -216,17 +217,13 @@ def pulse_alerts_readdress(*, alerts) -> int:
     pair (another liaison, a liaison or chair who left the committee) are withdrawn, and the
     pair's carers now are alerted instead. Run by the services that change who they are, in
     their transaction. Returns how many alerts were withdrawn."""
-    unsent = [Notification.Status.PENDING, Notification.Status.FAILED]
-    ids = list(alerts.filter(kind="pulse_alert", status__in=unsent).values_list("pk", flat=True))
-    if not ids or not notifications_recheck(notifications=Notification.objects.filter(pk__in=ids)):
-        return 0
-    withdrawn = Notification.objects.filter(pk__in=ids, status=Notification.Status.WITHDRAWN)
+    withdrawn = notifications_recheck_withdrawn(notifications=alerts.filter(kind="pulse_alert"))
     pulses = {pulse_alert_pulse_id(n) for n in withdrawn} - {None}
     for pulse in PulseCheck.objects.filter(pk__in=pulses).select_related(
         "pairing__cohort__program", "pairing__mentor", "pairing__mentee", "application"
     ):
         _alert(pulse)
-    return withdrawn.count()
+    return len(withdrawn)
 
 
 def pulse_alert_pulse_id(notification: Notification) -> int | None:
