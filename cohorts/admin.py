@@ -1,6 +1,12 @@
 from django.contrib import admin
 from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from notifications.models import Notification
 
 from . import permissions
 from .admin_scoping import ProgramScopedAdminMixin
@@ -202,10 +208,29 @@ class CohortAdmin(ProgramScopedAdminMixin, admin.ModelAdmin):
     ]
 
     def save_model(self, request, obj, form, change):
-        if change:
-            cohort_update(cohort=obj, **{name: getattr(obj, name) for name in form.changed_data})
-        else:
+        if not change:
             cohort_insert(cohort=obj)
+            return
+        started = timezone.now()
+        cohort_update(cohort=obj, **{name: getattr(obj, name) for name in form.changed_data})
+        written = Notification.objects.filter(cohort=obj, created_at__gte=started).count()
+        if written:
+            # The chair sees at once what moving a date sent out, and where to read it.
+            outbox = reverse("admin:notifications_notification_changelist")
+            self.message_user(
+                request,
+                format_html(
+                    '{} <a href="{}">{}</a>',
+                    ngettext(
+                        "This change wrote %(count)s email to the people it concerns.",
+                        "This change wrote %(count)s emails to the people it concerns.",
+                        written,
+                    )
+                    % {"count": written},
+                    f"{outbox}?cohort__id__exact={obj.pk}",
+                    _("See them in the outbox."),
+                ),
+            )
 
     @admin.display(description=_("phase"))
     def current_phase(self, obj):

@@ -54,6 +54,13 @@ def test_the_admins_date_change_replans_too(client, program, staff_user):
 
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert Notification.objects.get(kind="deadline_reminder").status == "withdrawn"
+    # The draft's author is told the new date, and the staff member sees that it went out.
+    assert Notification.objects.filter(kind="cohort_dates_changed").count() == 1
+    shown = [str(m) for m in client.get(response.url).context["messages"]]
+    assert any("This change wrote 1 email to the people it concerns." in m for m in shown)
+    assert any(
+        f"/admin/notifications/notification/?cohort__id__exact={cohort.pk}" in m for m in shown
+    )
 
 
 def test_moving_the_orientation_withdraws_a_reminder_of_the_old_time(program):
