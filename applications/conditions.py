@@ -53,7 +53,9 @@ def dates_changed_holds(notifications, *, now: dt.datetime) -> dict[int, str]:
             reasons[notification.pk] = _("The application no longer exists.")
             continue
         cohort, about = application.cohort, notification.about
-        if (about.get("deadline"), about.get("pairings_notified")) != (
+        dates = (about.get("opens"), about.get("deadline"), about.get("pairings_notified"))
+        if dates != (
+            cohort.applications_open.isoformat(),
             cohort.applications_close.isoformat(),
             cohort.pairings_notified.isoformat(),
         ):

@@ -6,16 +6,17 @@ cohort's closing or notification date changes (cohort_update, through
 settings.COHORT_CHANGED_HOOKS), each applicant whose plans the change touches gets one email
 with the new dates:
 
-- the deadline, while the call is still open: drafts (to be submitted by then) and submitted
-  applications (editable until then); or when it closed early (the cohort under review
-  before its notification date): drafts can no longer be submitted, answers no longer
-  changed;
+- the call's dates, while the call is still open: drafts (to be submitted by then) and
+  submitted applications (editable until then); when it was postponed (it opens later): their
+  work is kept for the day it opens; or when it closed early (the cohort under review before
+  its notification date): drafts can no longer be submitted, answers no longer changed;
 - the notification date, while it is still ahead: everyone awaiting the outcome.
 
-One email per application and pair of dates, keyed
-`cohort-dates:<application>:<closing date>:<notification date>`. It holds while the dates are
-still the ones it gives and the application still waits for them (applications.conditions):
-a second change before it goes out withdraws it, and the newer one replaces it.
+One email per application and set of dates, keyed
+`cohort-dates:<application>:<opening date>:<closing date>:<notification date>`. It holds while
+the dates are still the ones it gives and the application still waits for them
+(applications.conditions): a second change before it goes out withdraws it, and the newer one
+replaces it.
 """
 
 import datetime as dt
@@ -43,13 +44,13 @@ FOR_OUTCOME = (
 
 
 def concerns(application: Application, *, now: dt.datetime) -> tuple[bool, bool]:
-    """(the deadline, the notification date): which of its cohort's dates concern the applicant
-    now. The deadline while the call is open, or closed and under review, and the application
-    a draft or submitted; the notification date while it is ahead and the application awaits
-    its outcome."""
+    """(the call's dates, the notification date): which of its cohort's dates concern the
+    applicant now. The call's dates while it is open, postponed, or closed and under review,
+    and the application a draft or submitted; the notification date while it is ahead and the
+    application awaits its outcome."""
     cohort = application.cohort
     deadline = (
-        cohort.phase(now) in (Phase.ACCEPTING, Phase.MATCHING)
+        cohort.phase(now) in (Phase.UPCOMING, Phase.ACCEPTING, Phase.MATCHING)
         and application.status in FOR_DEADLINE
     )
     outcome = (
@@ -68,11 +69,13 @@ def dates_named(deadline: bool, outcome: bool) -> list[str]:
 def applicants_told_of_new_dates(*, cohort, changed: list[str]) -> int:
     """A COHORT_CHANGED_HOOKS hook: email the applicants a moved date concerns (see above).
     Returns how many emails it wrote."""
-    moved = {"applications_close", "pairings_notified"} & set(changed)
+    moved = {"applications_open", "applications_close", "pairings_notified"} & set(changed)
     if not moved:
         return 0
     now = timezone.now()
-    dates = f"{cohort.applications_close}:{cohort.pairings_notified}"
+    phase = cohort.phase(now)
+    call = {Phase.UPCOMING: "postponed", Phase.ACCEPTING: "open"}.get(phase, "closed")
+    dates = f"{cohort.applications_open}:{cohort.applications_close}:{cohort.pairings_notified}"
     messages = []
     applications = (
         Application.objects.filter(cohort=cohort, status__in={*FOR_DEADLINE, *FOR_OUTCOME})
@@ -81,7 +84,7 @@ def applicants_told_of_new_dates(*, cohort, changed: list[str]) -> int:
     )
     for application in applications:
         deadline, outcome = concerns(application, now=now)
-        deadline = deadline and "applications_close" in moved
+        deadline = deadline and bool({"applications_open", "applications_close"} & moved)
         outcome = outcome and "pairings_notified" in moved
         if not (deadline or outcome):
             continue
@@ -97,7 +100,7 @@ def applicants_told_of_new_dates(*, cohort, changed: list[str]) -> int:
                     "program": application.cohort.program,
                     "program_name": application.cohort.program.name,
                     "tell_deadline": deadline,
-                    "call_closed": not cohort.is_accepting_applications(now),
+                    "call": call,
                     "tell_outcome": outcome,
                     "reader_zone": person_zone(
                         application.time_zone, application.applicant.time_zone
@@ -107,6 +110,7 @@ def applicants_told_of_new_dates(*, cohort, changed: list[str]) -> int:
                 "cohort": cohort,
                 "about": {
                     "application": application.pk,
+                    "opens": cohort.applications_open.isoformat(),
                     "deadline": cohort.applications_close.isoformat(),
                     "pairings_notified": cohort.pairings_notified.isoformat(),
                     "tells": dates_named(deadline, outcome),

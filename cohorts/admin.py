@@ -176,7 +176,7 @@ class CohortAdmin(ProgramScopedAdminMixin, admin.ModelAdmin):
             {
                 "fields": ["applications_open", "applications_close"],
                 "description": _(
-                    "Moving the closing date while the call is open emails the new date to "
+                    "Moving these dates before the call has closed emails the new dates to "
                     "everyone with a draft or a submitted application, and to the subscribers "
                     "already told of the call."
                 ),

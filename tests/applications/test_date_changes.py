@@ -67,6 +67,22 @@ def test_a_call_closed_early_tells_drafts_they_are_out_and_submitted_ones_they_a
     assert "You can change your answers" not in by_person[submitted.applicant.email]
 
 
+def test_a_postponed_call_tells_drafts_and_submissions_they_are_kept(program, mailoutbox):
+    cohort = CohortFactory(program=program, phase="accepting")
+    draft = ApplicationFactory(cohort=cohort, status=Application.Status.DRAFT)
+    submitted = ApplicationFactory(cohort=cohort)
+    opens = cohort.applications_open + dt.timedelta(days=15)  # five days from now
+
+    cohort_update(cohort=cohort, applications_open=opens)
+    deliver_due()
+
+    by_person = {m.to[0]: m.body for m in mailoutbox}
+    to_draft = by_person[draft.applicant.email]
+    assert f"The call was postponed: applications now open {_day(opens)}" in to_draft
+    assert "Your draft is kept: submit it once the call opens." in to_draft
+    assert "kept as you submitted it" in by_person[submitted.applicant.email]
+
+
 def test_a_moved_notification_date_reaches_everyone_awaiting_the_outcome(program, mailoutbox):
     cohort = CohortFactory(program=program, phase="matching")
     waiting = [
