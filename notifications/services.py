@@ -452,7 +452,6 @@ def _mark_withdrawn(ids: list[int], reason: str) -> int:
     )
 
 
-@transaction.atomic
 def notifications_recheck(
     *, notifications: QuerySet[Notification], now: dt.datetime | None = None
 ) -> int:
@@ -462,6 +461,7 @@ def notifications_recheck(
     The services that change what messages describe call it in their own transaction, after
     the change (for example on the cohort's pending messages after a pairing is dissolved).
     """
+    # One transaction (and no second savepoint): notifications_recheck_withdrawn's.
     return len(notifications_recheck_withdrawn(notifications=notifications, now=now))
 
 
