@@ -1,7 +1,8 @@
 """When the participants app's reminders are still true (see notifications.conditions).
 
-- An orientation reminder holds while the person is still accepted and the orientation still
-  starts at the time the reminder names, in the future.
+- An orientation reminder, and "the orientation has changed", hold while the person is still
+  accepted and the orientation still starts at the time, and joins at the link, the email
+  names, in the future.
 - A goal-sheet reminder holds while the pairing is still under way (announced or active) and
   has no goals yet.
 - A pulse check ("How is your mentoring going?") holds while it can still be answered: not
@@ -48,6 +49,10 @@ def orientation_reminder_holds(notifications, *, now: dt.datetime) -> dict[int, 
             reasons[notification.pk] = _("The person is no longer an accepted participant.")
         elif starts is None or notification.about.get("orientation") != starts.isoformat():
             reasons[notification.pk] = _("The orientation moved.")
+        elif notification.about.get("link", application.cohort.orientation_link) != (
+            application.cohort.orientation_link
+        ):
+            reasons[notification.pk] = _("The orientation's link changed.")
         elif now >= starts:
             reasons[notification.pk] = _("The orientation has started.")
     return reasons
@@ -145,6 +150,7 @@ def problem_report_holds(notifications, *, now: dt.datetime) -> dict[int, str]:
 
 CONDITIONS = {
     "orientation_reminder": orientation_reminder_holds,
+    "orientation_changed": orientation_reminder_holds,
     "goal_sheet_reminder": goal_sheet_reminder_holds,
     "pulse_check": pulse_check_holds,
     "pair_nudge": pair_nudge_holds,

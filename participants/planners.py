@@ -2,8 +2,10 @@
 goal-sheet reminder. Idempotent by key: a second run, or a second beat, sends nothing more."""
 
 import datetime as dt
+import hashlib
 
 from django.db.models import Exists, OuterRef
+from django.utils import timezone
 from django.utils.formats import date_format
 
 from accounts import timezones
@@ -12,7 +14,7 @@ from cohorts.models import Cohort
 from matching.models import Pairing
 from notifications.models import Notification
 from notifications.planning import PlannerGuard
-from notifications.services import notification_create
+from notifications.services import notification_create, notifications_create_many
 
 from . import selectors
 from .models import Goal
@@ -30,8 +32,12 @@ def goal_sheet_reminder_key(pairing_id: int, application_id: int) -> str:
     return f"goal-sheet-reminder:{pairing_id}:{application_id}:7d"
 
 
-def _existing(keys: list[str]) -> set[str]:
-    return set(Notification.objects.filter(key__in=keys).values_list("key", flat=True))
+def _existing(keys: list[str], *, but: str | None = None) -> set[str]:
+    """The keys among `keys` already in the outbox (`but` those in that status)."""
+    found = Notification.objects.filter(key__in=keys)
+    if but is not None:
+        found = found.exclude(status=but)
+    return set(found.values_list("key", flat=True))
 
 
 def plan_orientation_reminders(*, now: dt.datetime) -> int:
@@ -56,7 +62,10 @@ def plan_orientation_reminders(*, now: dt.datetime) -> int:
                 "applicant"
             )
         )
-        done = _existing([orientation_reminder_key(cohort.pk, a.pk, starts) for a in participants])
+        keys = [orientation_reminder_key(cohort.pk, a.pk, starts) for a in participants]
+        # A reminder withdrawn unsent (its link changed) is written again with the cohort's
+        # details as they are now; one staff canceled stays canceled.
+        done = _existing(keys, but=Notification.Status.WITHDRAWN)
         for application in participants:
             key = orientation_reminder_key(cohort.pk, application.pk, starts)
             if key in done:
@@ -66,37 +75,99 @@ def plan_orientation_reminders(*, now: dt.datetime) -> int:
     return created
 
 
-def _orientation_reminder(
-    key: str, cohort: Cohort, application: Application, starts: dt.datetime
-) -> int:
+def _orientation_context(cohort: Cohort, application: Application, starts: dt.datetime) -> dict:
+    """What an email about the orientation says, in the person's own zone."""
     tz = selectors.person_time_zone(
         user=application.applicant, application=application, program=cohort.program
     )
     local = starts.astimezone(tz)
-    when = timezones.when(
-        starts if cohort.orientation_time else cohort.orientation_date,
-        zone=cohort.tz,
-        reader_zone=tz,
-    )
+    return {
+        "program_name": cohort.program.name,
+        "cohort": cohort,
+        "name": application.full_name or application.applicant.get_short_name(),
+        "when": timezones.when(
+            starts if cohort.orientation_time else cohort.orientation_date,
+            zone=cohort.tz,
+            reader_zone=tz,
+        ),
+        "short_day": date_format(
+            local if cohort.orientation_time else cohort.orientation_date, "l, F j"
+        ),
+    }
+
+
+def _orientation_about(cohort: Cohort, application: Application, starts: dt.datetime) -> dict:
+    """What an email about the orientation names, for its condition (participants.conditions)."""
+    return {
+        "application": application.pk,
+        "orientation": starts.isoformat(),
+        "link": cohort.orientation_link,
+    }
+
+
+def _orientation_reminder(
+    key: str, cohort: Cohort, application: Application, starts: dt.datetime
+) -> int:
     _notification, created = notification_create(
         key=key,
+        reissue=True,  # after one withdrawn because its link changed
         kind="orientation_reminder",
         to=application.mail_to,
         template="participants/emails/orientation_reminder",
-        context={
-            "program_name": cohort.program.name,
-            "cohort": cohort,
-            "name": application.full_name or application.applicant.get_short_name(),
-            "when": when,
-            "short_day": date_format(
-                local if cohort.orientation_time else cohort.orientation_date, "l, F j"
-            ),
-        },
+        context=_orientation_context(cohort, application, starts),
         user=application.applicant,
         cohort=cohort,
-        about={"application": application.pk, "orientation": starts.isoformat()},
+        about=_orientation_about(cohort, application, starts),
     )
     return created
+
+
+# Emails that tell a participant when and where the orientation is.
+ORIENTATION_TOLD_KINDS = ("pairing-announced", "orientation_reminder")
+ORIENTATION_FIELDS = {"orientation_date", "orientation_time", "orientation_link"}
+
+
+def orientation_follow_cohort(*, cohort: Cohort, changed: list[str]) -> int:
+    """A COHORT_CHANGED_HOOKS hook: when the orientation's day, time or link changes while it is
+    still ahead, each accepted participant already sent its details (their introduction or the
+    reminder) is emailed the new ones ("orientation_changed"), once per application and
+    details. It holds on the reminder's terms (participants.conditions): withdrawn if the
+    details change again first. Returns how many emails it wrote."""
+    if not ORIENTATION_FIELDS & set(changed):
+        return 0
+    starts = cohort.orientation_starts_at
+    if starts is None or starts <= timezone.now():
+        return 0
+    told = set(
+        Notification.objects.filter(
+            cohort=cohort,
+            kind__in=ORIENTATION_TOLD_KINDS,
+            status__in=(Notification.Status.SENDING, Notification.Status.SENT),
+        ).values_list("about__application", flat=True)
+    ) - {None}
+    participants = (
+        cohort.applications.filter(pk__in=told, status=Application.Status.ACCEPTED)
+        .select_related("applicant")
+        .order_by("pk")
+    )
+    link = hashlib.sha256(cohort.orientation_link.encode()).hexdigest()[:12]
+    made = notifications_create_many(
+        messages=[
+            {
+                "key": f"orientation-changed:{application.pk}:{starts.isoformat()}:{link}",
+                "kind": "orientation_changed",
+                "to": application.mail_to,
+                "template": "participants/emails/orientation_changed",
+                "context": _orientation_context(cohort, application, starts),
+                "user": application.applicant,
+                "cohort": cohort,
+                "about": _orientation_about(cohort, application, starts),
+            }
+            for application in participants
+        ],
+        reissue=True,  # the details changed away from these and back again
+    )
+    return sum(created for _notification, created in made)
 
 
 def plan_goal_sheet_reminders(*, now: dt.datetime) -> int:
