@@ -25,7 +25,7 @@ from cohorts.models import Cohort
 from cohorts.permissions import require_chair
 from cohorts.timeline import start_of_day
 from notifications.models import Notification
-from notifications.services import notifications_withdraw
+from notifications.services import notifications_withdraw, render_email
 
 from ..models import AuditEntry, Pairing, Release
 from . import emails
@@ -422,9 +422,25 @@ def release_undo(*, release: Release, by, now: dt.datetime | None = None) -> int
     return withdrawn
 
 
+# What an introduction says of its cohort (emails._dates): a change rewrites those not yet sent.
+INTRODUCTION_FIELDS = {
+    "orientation_date",
+    "orientation_time",
+    "orientation_link",
+    "orientation_required",
+    "mentoring_starts",
+    "mentoring_ends",
+}
+
+
 def release_follow_cohort_dates(*, cohort: Cohort, changed: list[str]) -> None:
     """A COHORT_CHANGED_HOOKS hook: when the notification date moves, every release still to go
-    out moves with it (its pending emails and the moment its partners see each other)."""
+    out moves with it (its pending emails and the moment its partners see each other); when
+    what the introductions say of the cohort changes (its orientation, its mentoring dates),
+    those not sent yet are written again with the cohort as it is now."""
+    if INTRODUCTION_FIELDS & set(changed):
+        cohort_lock(cohort.pk)
+        introductions_rewrite(cohort=cohort)
     if "pairings_notified" not in changed:
         return
     now = timezone.now()
@@ -432,6 +448,47 @@ def release_follow_cohort_dates(*, cohort: Cohort, changed: list[str]) -> None:
     for release in Release.objects.filter(cohort=cohort, undone_at__isnull=True, send_at__gt=now):
         send_at = announcement_send_at(cohort=cohort, now=now)
         release_reschedule(release=release, send_at=send_at)
+
+
+def introductions_rewrite(*, cohort: Cohort) -> int:
+    """Render again, from the cohort and pairings as they are now, the introductions of
+    `cohort` not sent yet (waiting for the notification date, or for a retry). Returns how
+    many were rewritten. A fixed number of queries whatever their number."""
+    waiting = list(
+        Notification.objects.filter(
+            cohort=cohort,
+            kind=emails.INTRODUCTION,
+            status__in=[Notification.Status.PENDING, Notification.Status.FAILED],
+        ).select_for_update(of=("self",))
+    )
+    if not waiting:
+        return 0
+    pairings = Pairing.objects.filter(
+        pk__in={n.about.get("pairing") for n in waiting} - {None}
+    ).select_related("mentor__applicant", "mentee__applicant")
+    planned = {
+        (email.about["pairing"], email.about["side"]): email
+        for email in emails.introductions(
+            list(pairings), cohort, emails.EarlierMessages.of(cohort).sent_news, _areas_of(cohort)
+        )
+    }
+    rewritten = []
+    for notification in waiting:
+        email = planned.get((notification.about.get("pairing"), notification.about.get("side")))
+        if email is None:
+            continue
+        subject, text, html = render_email(template=email.template, context=email.context)
+        notification.subject, notification.body_text, notification.body_html = (
+            subject[:255],
+            text,
+            html,
+        )
+        notification.updated_at = timezone.now()
+        rewritten.append(notification)
+    Notification.objects.bulk_update(
+        rewritten, ["subject", "body_text", "body_html", "updated_at"], batch_size=500
+    )
+    return len(rewritten)
 
 
 def release_reschedule(*, release: Release, send_at: dt.datetime) -> int:

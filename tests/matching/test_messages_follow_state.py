@@ -324,6 +324,34 @@ def test_moving_the_notification_date_moves_the_release_and_its_emails(cohort, c
     assert Release.objects.get().send_at == expected
 
 
+def test_introductions_not_yet_sent_carry_the_orientation_as_it_is_when_they_go(
+    cohort, chair, mailoutbox
+):
+    cohort.orientation_link = "https://meet.example.org/old-room"
+    cohort.save(update_fields=["orientation_link"])
+    pairing = PairingFactory(cohort=cohort, status=Pairing.Status.APPROVED)
+    pairings_announce(cohort=cohort, by=chair)  # waiting for the notification date
+    later = cohort.mentoring_ends + dt.timedelta(days=14)
+
+    cohort_update(
+        cohort=cohort, orientation_link="https://meet.example.org/new-room", mentoring_ends=later
+    )
+
+    intros = Notification.objects.filter(kind="pairing-announced")
+    assert intros.count() == 2 and {n.status for n in intros} == {"pending"}
+    for intro in intros:
+        assert "new-room" in intro.body_text and "old-room" not in intro.body_text
+        assert later.strftime("%B") in intro.body_text
+    deliver_as_of(far_future())
+    assert {m.to[0] for m in mailoutbox} == {
+        pairing.mentor.applicant.email,
+        pairing.mentee.applicant.email,
+    }
+    assert all("new-room" in m.body for m in mailoutbox)
+    # Nobody was sent the old link: nothing to set right.
+    assert not Notification.objects.filter(kind="orientation_changed").exists()
+
+
 # --- when a place frees ----------------------------------------------------------------------
 
 
