@@ -346,6 +346,7 @@ COHORT_CHANGED_HOOKS = [
     "matching.services.release_follow_cohort_dates",
     "applications.date_changes.applicants_told_of_new_dates",
     "participants.planners.orientation_follow_cohort",
+    "participants.planners.mentoring_dates_follow_cohort",
 ]
 # Run by cohorts.services when someone joins, leaves or changes role on a program's committee
 # (each `hook(*, program, changed_by)`): the apps that gave its members a part let go of one

@@ -3,6 +3,8 @@
 - An orientation reminder, and "the orientation has changed", hold while the person is still
   accepted and the orientation still starts at the time, and joins at the link, the email
   names, in the future.
+- "New dates for your mentoring" holds while the person is accepted, formal mentoring has not
+  ended and its dates are the ones the email gives.
 - A goal-sheet reminder holds while the pairing is still under way (announced or active) and
   has no goals yet.
 - A pulse check ("How is your mentoring going?") holds while it can still be answered: not
@@ -55,6 +57,27 @@ def orientation_reminder_holds(notifications, *, now: dt.datetime) -> dict[int, 
             reasons[notification.pk] = _("The orientation's link changed.")
         elif now >= starts:
             reasons[notification.pk] = _("The orientation has started.")
+    return reasons
+
+
+def mentoring_dates_holds(notifications, *, now: dt.datetime) -> dict[int, str]:
+    applications = Application.objects.select_related("cohort__program").in_bulk(
+        _ids(notifications, "application")
+    )
+    reasons = {}
+    for notification in notifications:
+        application = applications.get(notification.about.get("application"))
+        if application is None or application.status != Application.Status.ACCEPTED:
+            reasons[notification.pk] = _("The person is no longer an accepted participant.")
+            continue
+        cohort, about = application.cohort, notification.about
+        if (about.get("mentoring_starts"), about.get("mentoring_ends")) != (
+            cohort.mentoring_starts.isoformat(),
+            cohort.mentoring_ends.isoformat(),
+        ):
+            reasons[notification.pk] = _("The mentoring dates changed again.")
+        elif cohort.mentoring_ends < now.astimezone(cohort.tz).date():
+            reasons[notification.pk] = _("Formal mentoring has ended.")
     return reasons
 
 
@@ -151,6 +174,7 @@ def problem_report_holds(notifications, *, now: dt.datetime) -> dict[int, str]:
 CONDITIONS = {
     "orientation_reminder": orientation_reminder_holds,
     "orientation_changed": orientation_reminder_holds,
+    "mentoring_dates_changed": mentoring_dates_holds,
     "goal_sheet_reminder": goal_sheet_reminder_holds,
     "pulse_check": pulse_check_holds,
     "pair_nudge": pair_nudge_holds,

@@ -170,6 +170,60 @@ def orientation_follow_cohort(*, cohort: Cohort, changed: list[str]) -> int:
     return sum(created for _notification, created in made)
 
 
+MENTORING_FIELDS = {"mentoring_starts", "mentoring_ends"}
+
+
+def mentoring_dates_follow_cohort(*, cohort: Cohort, changed: list[str]) -> int:
+    """A COHORT_CHANGED_HOOKS hook: when formal mentoring's start or end moves before it has
+    ended, each accepted participant whose introduction (which gives both dates) was sent is
+    emailed the new ones ("mentoring_dates_changed"), once per application and dates; withdrawn
+    if the dates change again first (participants.conditions). Returns how many it wrote."""
+    if not MENTORING_FIELDS & set(changed):
+        return 0
+    if cohort.mentoring_ends < timezone.now().astimezone(cohort.tz).date():
+        return 0
+    told = set(
+        Notification.objects.filter(
+            cohort=cohort,
+            kind="pairing-announced",
+            status__in=(Notification.Status.SENDING, Notification.Status.SENT),
+        ).values_list("about__application", flat=True)
+    ) - {None}
+    participants = (
+        cohort.applications.filter(pk__in=told, status=Application.Status.ACCEPTED)
+        .select_related("applicant")
+        .order_by("pk")
+    )
+    dates = {
+        "mentoring_starts": cohort.mentoring_starts.isoformat(),
+        "mentoring_ends": cohort.mentoring_ends.isoformat(),
+    }
+    made = notifications_create_many(
+        messages=[
+            {
+                "key": (
+                    f"mentoring-dates:{application.pk}:{cohort.mentoring_starts}:"
+                    f"{cohort.mentoring_ends}"
+                ),
+                "kind": "mentoring_dates_changed",
+                "to": application.mail_to,
+                "template": "participants/emails/mentoring_dates_changed",
+                "context": {
+                    "program_name": cohort.program.name,
+                    "cohort": cohort,
+                    "name": application.full_name or application.applicant.get_short_name(),
+                },
+                "user": application.applicant,
+                "cohort": cohort,
+                "about": {"application": application.pk, **dates},
+            }
+            for application in participants
+        ],
+        reissue=True,  # the dates changed away from these and back again
+    )
+    return sum(created for _notification, created in made)
+
+
 def plan_goal_sheet_reminders(*, now: dt.datetime) -> int:
     """Seven days before the goal-sheet date, remind both partners of a pair with no goals."""
     guard = PlannerGuard("participants.planners.plan_goal_sheet_reminders")

@@ -1,16 +1,21 @@
-"""When the committee changes the orientation's day, time or link, participants already sent
-its details are emailed the new ones, and a reminder not yet sent never carries the old link."""
+"""When the committee changes the orientation's day, time or link, or the mentoring dates,
+participants already sent them are emailed the new ones, and a reminder not yet sent never
+carries the old link."""
 
 import datetime as dt
 
 import pytest
 
 from cohorts.services import cohort_update
+from matching.models import Pairing
+from matching.services import pairings_announce
 from notifications.delivery import deliver_due
 from notifications.models import Notification
 from participants.planners import plan_orientation_reminders
 from tests.applications.factories import ApplicationFactory
 from tests.cohorts.factories import CohortFactory
+from tests.matching.factories import PairingFactory
+from tests.notifications.helpers import deliver_as_of, far_future
 
 pytestmark = pytest.mark.django_db
 
@@ -80,3 +85,25 @@ def test_a_change_before_anyone_was_told_or_after_the_orientation_tells_nobody(p
     ApplicationFactory(cohort=past, status="accepted")
     cohort_update(cohort=past, orientation_link=NEW_LINK)
     assert not Notification.objects.filter(kind="orientation_changed").exists()
+
+
+def test_new_mentoring_dates_reach_the_partners_already_introduced(cohort, chair, mailoutbox):
+    pairing = PairingFactory(cohort=cohort, status=Pairing.Status.APPROVED)
+    pairings_announce(cohort=cohort, by=chair)
+    deliver_as_of(far_future())
+    introduced = len(mailoutbox)
+    assert introduced == 2
+    later = cohort.mentoring_ends + dt.timedelta(days=14)  # before the assessment closes
+
+    cohort_update(cohort=cohort, mentoring_ends=later)
+    deliver_due()
+
+    news = mailoutbox[introduced:]
+    assert sorted(m.to[0] for m in news) == sorted(
+        [pairing.mentor.applicant.email, pairing.mentee.applicant.email]
+    )
+    assert news[0].subject.endswith("new dates for your mentoring")
+    assert f"to {later.strftime('%B')} {later.day}, {later.year}" in news[0].body
+    # The same dates saved again tell nobody anything more.
+    cohort_update(cohort=cohort, mentoring_ends=later)
+    assert Notification.objects.filter(kind="mentoring_dates_changed").count() == 2
