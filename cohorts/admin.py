@@ -187,7 +187,8 @@ class CohortAdmin(ProgramScopedAdminMixin, admin.ModelAdmin):
             {
                 "description": _(
                     "Moving the notification date moves the announcement with it and emails the "
-                    "new date to everyone awaiting the outcome of their application."
+                    "new date to everyone awaiting the outcome of their application. Changing the "
+                    "orientation emails the new details to participants already sent them."
                 ),
                 "fields": [
                     "pairings_notified",
@@ -202,7 +203,13 @@ class CohortAdmin(ProgramScopedAdminMixin, admin.ModelAdmin):
         ),
         (
             _("Formal mentoring and assessment"),
-            {"fields": ["mentoring_starts", "mentoring_ends", "assessment_closes"]},
+            {
+                "fields": ["mentoring_starts", "mentoring_ends", "assessment_closes"],
+                "description": _(
+                    "Moving formal mentoring's dates emails them to the participants already "
+                    "introduced."
+                ),
+            },
         ),
         (_("Notes"), {"fields": ["notes"]}),
     ]
