@@ -122,6 +122,23 @@ def _orientation_reminder(
     return created
 
 
+def _participants_sent(cohort: Cohort, kinds: tuple[str, ...]):
+    """The cohort's accepted participants sent (or being sent) an email of one of `kinds`: what
+    it told them is what they know."""
+    told = set(
+        Notification.objects.filter(
+            cohort=cohort,
+            kind__in=kinds,
+            status__in=(Notification.Status.SENDING, Notification.Status.SENT),
+        ).values_list("about__application", flat=True)
+    ) - {None}
+    return (
+        cohort.applications.filter(pk__in=told, status=Application.Status.ACCEPTED)
+        .select_related("applicant")
+        .order_by("pk")
+    )
+
+
 # Emails that tell a participant when and where the orientation is.
 ORIENTATION_TOLD_KINDS = ("pairing-announced", "orientation_reminder")
 ORIENTATION_FIELDS = {"orientation_date", "orientation_time", "orientation_link"}
@@ -138,18 +155,7 @@ def orientation_follow_cohort(*, cohort: Cohort, changed: list[str]) -> int:
     starts = cohort.orientation_starts_at
     if starts is None or starts <= timezone.now():
         return 0
-    told = set(
-        Notification.objects.filter(
-            cohort=cohort,
-            kind__in=ORIENTATION_TOLD_KINDS,
-            status__in=(Notification.Status.SENDING, Notification.Status.SENT),
-        ).values_list("about__application", flat=True)
-    ) - {None}
-    participants = (
-        cohort.applications.filter(pk__in=told, status=Application.Status.ACCEPTED)
-        .select_related("applicant")
-        .order_by("pk")
-    )
+    participants = _participants_sent(cohort, ORIENTATION_TOLD_KINDS)
     link = hashlib.sha256(cohort.orientation_link.encode()).hexdigest()[:12]
     made = notifications_create_many(
         messages=[
@@ -182,18 +188,7 @@ def mentoring_dates_follow_cohort(*, cohort: Cohort, changed: list[str]) -> int:
         return 0
     if cohort.mentoring_ends < timezone.now().astimezone(cohort.tz).date():
         return 0
-    told = set(
-        Notification.objects.filter(
-            cohort=cohort,
-            kind="pairing-announced",
-            status__in=(Notification.Status.SENDING, Notification.Status.SENT),
-        ).values_list("about__application", flat=True)
-    ) - {None}
-    participants = (
-        cohort.applications.filter(pk__in=told, status=Application.Status.ACCEPTED)
-        .select_related("applicant")
-        .order_by("pk")
-    )
+    participants = _participants_sent(cohort, ("pairing-announced",))
     dates = {
         "mentoring_starts": cohort.mentoring_starts.isoformat(),
         "mentoring_ends": cohort.mentoring_ends.isoformat(),
