@@ -12,18 +12,14 @@ import datetime as dt
 
 from django.utils.translation import gettext as _
 
-from notifications.conditions import key_ids
+from notifications.conditions import about_id
 
 from .models import CallSubscription, Cohort
 
 
 def _about(notification, name: str) -> int | None:
-    """The id in the message's about, or in its key for a message written before its about
-    named it (call-open:<subscription>:<cohort>)."""
-    if notification.about.get(name) is not None:
-        return notification.about[name]
-    ids = key_ids(notification, 2)
-    return ids[("subscription", "cohort").index(name)] if ids else None
+    """The id in the message's about, or in its key (call-open:<subscription>:<cohort>)."""
+    return about_id(notification, name, in_key=("subscription", "cohort").index(name))
 
 
 def call_open_holds(notifications, *, now: dt.datetime) -> dict[int, str]:

@@ -73,3 +73,12 @@ def key_ids(notification: Notification, count: int) -> tuple[int, ...]:
     except ValueError:
         return ()
     return ids if len(ids) == count else ()
+
+
+def about_id(notification: Notification, name: str, *, in_key: int = 0) -> int | None:
+    """The id `name` in the message's `about`, or, for a message written before its about named
+    it, the id at position `in_key` of its key (key_ids); None when neither holds it."""
+    if notification.about.get(name) is not None:
+        return notification.about[name]
+    ids = key_ids(notification, in_key + 1)
+    return ids[in_key] if ids else None

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from applications.models import Application
 from matching.models import Pairing
-from notifications.conditions import key_ids
+from notifications.conditions import about_id, key_ids
 
 from .health.models import PulseCheck
 from .health.pulse import alert_recipients, pulse_alert_pulse_id
@@ -37,10 +37,14 @@ def _ids(notifications, name: str) -> set[int]:
     return {n.about[name] for n in notifications if n.about.get(name) is not None}
 
 
-def orientation_reminder_holds(notifications, *, now: dt.datetime) -> dict[int, str]:
-    applications = Application.objects.select_related("cohort__program").in_bulk(
+def _applications(notifications) -> dict[int, Application]:
+    return Application.objects.select_related("cohort__program").in_bulk(
         _ids(notifications, "application")
     )
+
+
+def orientation_reminder_holds(notifications, *, now: dt.datetime) -> dict[int, str]:
+    applications = _applications(notifications)
     reasons = {}
     for notification in notifications:
         application = applications.get(notification.about.get("application"))
@@ -61,9 +65,7 @@ def orientation_reminder_holds(notifications, *, now: dt.datetime) -> dict[int, 
 
 
 def mentoring_dates_holds(notifications, *, now: dt.datetime) -> dict[int, str]:
-    applications = Application.objects.select_related("cohort__program").in_bulk(
-        _ids(notifications, "application")
-    )
+    applications = _applications(notifications)
     reasons = {}
     for notification in notifications:
         application = applications.get(notification.about.get("application"))
@@ -124,7 +126,7 @@ def pulse_check_holds(notifications, *, now: dt.datetime) -> dict[int, str]:
 
 def pair_nudge_holds(notifications, *, now: dt.datetime) -> dict[int, str]:
     def pairing_id(n) -> int | None:
-        return n.about.get("pairing") or next(iter(key_ids(n, 1)), None)
+        return about_id(n, "pairing")
 
     pairings = Pairing.objects.in_bulk({pairing_id(n) for n in notifications} - {None})
     return {

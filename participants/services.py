@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from applications.models import Application
 from cohorts.models import CommitteeMembership, Milestone
 from matching.models import Pairing
-from notifications.conditions import key_ids
+from notifications.conditions import about_id
 from notifications.models import Notification
 from notifications.services import (
     notification_create,
@@ -168,12 +168,8 @@ def problem_report_notify(report: ProblemReport) -> int:
 
 
 def problem_report_id(notification: Notification) -> int | None:
-    """The report an email is about: its `about`, or its key for an email written before its
-    about named it (problem-report:<report>:<address>)."""
-    if notification.about.get("report") is not None:
-        return notification.about["report"]
-    ids = key_ids(notification, 1)
-    return ids[0] if ids else None
+    """The report an email is about (problem-report:<report>:<address> before `about` named it)."""
+    return about_id(notification, "report")
 
 
 def problem_reports_readdress(*, program, changed_by=None) -> int:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from cohorts.models import CommitteeMembership
 from matching.models import Pairing
-from notifications.conditions import key_ids
+from notifications.conditions import about_id
 from notifications.models import Notification
 from notifications.services import (
     notification_create,
@@ -227,9 +227,6 @@ def pulse_alerts_readdress(*, alerts) -> int:
 
 
 def pulse_alert_pulse_id(notification: Notification) -> int | None:
-    """The pulse check an alert is about: its `about`, or its key for an alert written before
-    its about named it (pulse-alert:<pulse>:<address>)."""
-    if notification.about.get("pulse") is not None:
-        return notification.about["pulse"]
-    ids = key_ids(notification, 1)
-    return ids[0] if ids else None
+    """The pulse check an alert is about (pulse-alert:<pulse>:<address> before `about` named
+    it)."""
+    return about_id(notification, "pulse")
